@@ -1,0 +1,349 @@
+/**
+ * Fetching feeds and article pages with undici, politely and within bounds.
+ *
+ * - Conditional GET: the caller passes the ETag / Last-Modified it kept; a 304 costs no body.
+ * - Bodies are capped twice: the bytes on the wire and the bytes after gzip/deflate/br
+ *   decompression (a 10 KB gzip bomb can inflate to gigabytes).
+ * - Redirects are followed by hand (at most `maxRedirects`), so a permanent one can be reported
+ *   and every hop is checked: http(s) only, and never from one host onto a private address.
+ * - 429/503 carry `Retry-After` back to the caller, who backs the feed off accordingly.
+ * - At most `concurrency` requests in flight and `perHost` per host.
+ *
+ * Failures are values: `{ ok: false, error }` with a stable `code`; nothing here throws.
+ */
+import { promisify } from 'node:util';
+import zlib from 'node:zlib';
+import { Agent, request, errors as undiciErrors } from 'undici';
+import { isHttpUrl, isPrivateAddress, literalAddress } from './address.ts';
+import { createLimiter } from './limiter.ts';
+
+export const USER_AGENT =
+  'Vigie/0.1 (French public-cloud press watch; +https://github.com/vigie-watch/vigie)';
+
+export interface FetcherOptions {
+  /** Requests in flight across all hosts. */
+  concurrency: number;
+  /** Requests in flight per host. */
+  perHost: number;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  /** Longest silence allowed while the body streams. */
+  bodyTimeoutMs: number;
+  /** Whole request, redirects included. */
+  totalTimeoutMs: number;
+  /** Cap on the body, both as received and once decompressed. */
+  maxBytes: number;
+  maxRedirects: number;
+  userAgent: string;
+  /** Clock for Retry-After dates; injected for tests. */
+  now: () => number;
+}
+
+export const DEFAULT_FETCHER_OPTIONS: FetcherOptions = {
+  concurrency: 8,
+  perHost: 2,
+  connectTimeoutMs: 10_000,
+  headersTimeoutMs: 15_000,
+  bodyTimeoutMs: 15_000,
+  totalTimeoutMs: 30_000,
+  maxBytes: 10 * 1024 * 1024,
+  maxRedirects: 5,
+  userAgent: USER_AGENT,
+  now: Date.now,
+};
+
+export type FetchErrorCode =
+  | 'FETCH_BAD_URL'
+  | 'FETCH_TIMEOUT'
+  | 'FETCH_DNS'
+  | 'FETCH_NETWORK'
+  | 'FETCH_HTTP'
+  | 'FETCH_TOO_LARGE'
+  | 'FETCH_REDIRECT'
+  | 'FETCH_DECODE';
+
+/** Why a fetch failed. `status` for HTTP errors; `retryAfterMs` when the server asked for a pause. */
+export class FetchError extends Error {
+  readonly code: FetchErrorCode;
+  readonly url: string;
+  readonly status: number | null;
+  readonly retryAfterMs: number | null;
+
+  constructor(
+    code: FetchErrorCode,
+    url: string,
+    message: string,
+    options: { status?: number; retryAfterMs?: number | null; cause?: unknown } = {},
+  ) {
+    super(`${message} (${url})`, { cause: options.cause });
+    this.name = 'FetchError';
+    this.code = code;
+    this.url = url;
+    this.status = options.status ?? null;
+    this.retryAfterMs = options.retryAfterMs ?? null;
+  }
+}
+
+export interface FetchSuccess {
+  ok: true;
+  status: 200 | 304;
+  /** The URL that answered, after redirects. */
+  url: string;
+  /** Decompressed body; empty for 304. */
+  body: Buffer;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** Set when a 301/308 moved the resource: the caller should store the new URL. */
+  permanentRedirect: string | null;
+}
+
+export type FetchOutcome = FetchSuccess | { ok: false; error: FetchError };
+
+export interface ConditionalHeaders {
+  etag?: string | null;
+  lastModified?: string | null;
+  accept?: string;
+}
+
+export interface Fetcher {
+  fetch(url: string, conditional?: ConditionalHeaders): Promise<FetchOutcome>;
+  close(): Promise<void>;
+}
+
+const FEED_ACCEPT =
+  'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1';
+
+/** Creates a fetcher with its own connection pool; `close()` releases it. */
+export function createFetcher(overrides: Partial<FetcherOptions> = {}): Fetcher {
+  const options = { ...DEFAULT_FETCHER_OPTIONS, ...overrides };
+  const agent = new Agent({
+    connect: { timeout: options.connectTimeoutMs },
+    headersTimeout: options.headersTimeoutMs,
+    bodyTimeout: options.bodyTimeoutMs,
+    connections: options.perHost,
+  });
+  const limiter = createLimiter({ global: options.concurrency, perKey: options.perHost });
+
+  return {
+    fetch(url, conditional = {}) {
+      let host: string;
+      try {
+        host = new URL(url).host;
+      } catch {
+        return Promise.resolve(failure('FETCH_BAD_URL', url, 'not a URL'));
+      }
+      return limiter.run(host, () => fetchFollowingRedirects(agent, options, url, conditional));
+    },
+    close: () => agent.close(),
+  };
+}
+
+function failure(
+  code: FetchErrorCode,
+  url: string,
+  message: string,
+  extra?: ConstructorParameters<typeof FetchError>[3],
+): FetchOutcome {
+  return { ok: false, error: new FetchError(code, url, message, extra) };
+}
+
+async function fetchFollowingRedirects(
+  agent: Agent,
+  options: FetcherOptions,
+  startUrl: string,
+  conditional: ConditionalHeaders,
+): Promise<FetchOutcome> {
+  const signal = AbortSignal.timeout(options.totalTimeoutMs);
+  const origin = new URL(startUrl);
+  if (!isHttpUrl(origin))
+    return failure('FETCH_BAD_URL', startUrl, 'only http(s) URLs are fetched');
+
+  let current = origin;
+  let permanentRedirect: string | null = null;
+  let onlyPermanent = true;
+  for (let hop = 0; hop <= options.maxRedirects; hop += 1) {
+    let response: Awaited<ReturnType<typeof request>>;
+    try {
+      response = await request(current, {
+        dispatcher: agent,
+        method: 'GET',
+        signal,
+        headers: requestHeaders(options, conditional, current.href === origin.href),
+      });
+    } catch (error) {
+      return { ok: false, error: classifyNetworkError(error, current.href, signal) };
+    }
+
+    const { statusCode, headers } = response;
+    if (statusCode >= 300 && statusCode < 400 && statusCode !== 304) {
+      await response.body.dump();
+      const location = header(headers, 'location');
+      if (!location)
+        return failure('FETCH_REDIRECT', current.href, `${statusCode} without Location`);
+      const next = resolveRedirect(current, location, origin);
+      if (typeof next === 'string') return failure('FETCH_REDIRECT', current.href, next);
+      onlyPermanent &&= statusCode === 301 || statusCode === 308;
+      if (onlyPermanent) permanentRedirect = next.href;
+      current = next;
+      continue;
+    }
+    return readResponse(response, current.href, options, signal, permanentRedirect);
+  }
+  return failure('FETCH_REDIRECT', startUrl, `more than ${options.maxRedirects} redirects`);
+}
+
+function requestHeaders(
+  options: FetcherOptions,
+  conditional: ConditionalHeaders,
+  isOriginalUrl: boolean,
+): Record<string, string> {
+  const headers: Record<string, string> = {
+    'user-agent': options.userAgent,
+    accept: conditional.accept ?? FEED_ACCEPT,
+    'accept-encoding': 'gzip, deflate, br',
+  };
+  // Validators belong to the URL they were received from.
+  if (isOriginalUrl && conditional.etag) headers['if-none-match'] = conditional.etag;
+  if (isOriginalUrl && conditional.lastModified)
+    headers['if-modified-since'] = conditional.lastModified;
+  return headers;
+}
+
+/** The next hop, or the reason it is refused. */
+function resolveRedirect(current: URL, location: string, origin: URL): URL | string {
+  let next: URL;
+  try {
+    next = new URL(location, current);
+  } catch {
+    return `invalid redirect target ${JSON.stringify(location.slice(0, 200))}`;
+  }
+  if (!isHttpUrl(next)) return `redirect to a non-http(s) URL (${next.protocol})`;
+  const address = literalAddress(next);
+  if (address && isPrivateAddress(address) && next.hostname !== origin.hostname)
+    return `redirect to a private address (${address})`;
+  return next;
+}
+
+async function readResponse(
+  response: Awaited<ReturnType<typeof request>>,
+  url: string,
+  options: FetcherOptions,
+  signal: AbortSignal,
+  permanentRedirect: string | null,
+): Promise<FetchOutcome> {
+  const { statusCode, headers } = response;
+  const meta = {
+    url,
+    contentType: header(headers, 'content-type'),
+    etag: header(headers, 'etag'),
+    lastModified: header(headers, 'last-modified'),
+    permanentRedirect,
+  };
+  if (statusCode === 304) {
+    await response.body.dump();
+    return { ok: true, status: 304, body: Buffer.alloc(0), ...meta };
+  }
+  if (statusCode !== 200) {
+    await response.body.dump();
+    const retryAfterMs =
+      statusCode === 429 || statusCode === 503
+        ? parseRetryAfter(header(headers, 'retry-after'), options.now())
+        : null;
+    return failure('FETCH_HTTP', url, `HTTP ${statusCode}`, { status: statusCode, retryAfterMs });
+  }
+
+  const declaredLength = Number(header(headers, 'content-length') ?? Number.NaN);
+  if (declaredLength > options.maxBytes) {
+    response.body.destroy();
+    return failure('FETCH_TOO_LARGE', url, `body of ${declaredLength} bytes over the cap`);
+  }
+  try {
+    const raw = await readCapped(response.body, options.maxBytes, url);
+    const body = await decompress(raw, header(headers, 'content-encoding'), options.maxBytes, url);
+    return { ok: true, status: 200, body, ...meta };
+  } catch (error) {
+    if (error instanceof FetchError) return { ok: false, error };
+    return { ok: false, error: classifyNetworkError(error, url, signal) };
+  }
+}
+
+async function readCapped(
+  body: AsyncIterable<Buffer> & { destroy(): void },
+  maxBytes: number,
+  url: string,
+): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > maxBytes) {
+      body.destroy();
+      throw new FetchError('FETCH_TOO_LARGE', url, `body over ${maxBytes} bytes`);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks, size);
+}
+
+const gunzip = promisify(zlib.gunzip);
+const inflate = promisify(zlib.inflate);
+const inflateRaw = promisify(zlib.inflateRaw);
+const brotli = promisify(zlib.brotliDecompress);
+
+async function decompress(
+  raw: Buffer,
+  contentEncoding: string | null,
+  maxBytes: number,
+  url: string,
+): Promise<Buffer> {
+  const encoding = (contentEncoding ?? '').trim().toLowerCase();
+  if (encoding === '' || encoding === 'identity') return raw;
+  // maxOutputLength makes zlib stop at the cap instead of inflating a bomb into memory.
+  const limits = { maxOutputLength: maxBytes };
+  try {
+    if (encoding === 'gzip' || encoding === 'x-gzip') return await gunzip(raw, limits);
+    if (encoding === 'br') return await brotli(raw, limits);
+    if (encoding === 'deflate') {
+      // Servers send "deflate" both zlib-wrapped (per the RFC) and raw.
+      return await inflate(raw, limits).catch(() => inflateRaw(raw, limits));
+    }
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw new FetchError('FETCH_TOO_LARGE', url, `decompressed body over ${maxBytes} bytes`);
+    throw new FetchError('FETCH_DECODE', url, `corrupt ${encoding} body`, { cause: error });
+  }
+  throw new FetchError('FETCH_DECODE', url, `unsupported content-encoding ${encoding}`);
+}
+
+function header(headers: Record<string, string | string[] | undefined>, name: string) {
+  const value = headers[name];
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** Milliseconds to wait from a Retry-After value (seconds or HTTP date), or null. Pure. */
+export function parseRetryAfter(value: string | null, nowMs: number): number | null {
+  if (!value) return null;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
+  const date = Date.parse(trimmed);
+  return Number.isNaN(date) ? null : Math.max(0, date - nowMs);
+}
+
+function classifyNetworkError(error: unknown, url: string, signal: AbortSignal): FetchError {
+  const code = (error as { code?: string }).code ?? '';
+  if (signal.aborted)
+    return new FetchError('FETCH_TIMEOUT', url, 'request took too long', { cause: error });
+  if (
+    error instanceof undiciErrors.ConnectTimeoutError ||
+    error instanceof undiciErrors.HeadersTimeoutError ||
+    error instanceof undiciErrors.BodyTimeoutError
+  )
+    return new FetchError('FETCH_TIMEOUT', url, (error as Error).message, { cause: error });
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new FetchError('FETCH_DNS', url, `cannot resolve host (${code})`, { cause: error });
+  const message = error instanceof Error ? error.message : String(error);
+  return new FetchError('FETCH_NETWORK', url, `${code || 'network error'}: ${message}`, {
+    cause: error,
+  });
+}

@@ -81,7 +81,10 @@ export async function startFeedServer(routes: Record<string, Route> = {}): Promi
 }
 
 function answer(route: Route, req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (route.handler) return route.handler(req, res);
+  if (route.handler) {
+    route.handler(req, res);
+    return;
+  }
   if (route.redirect) {
     res.writeHead(route.redirect.status ?? 302, { location: route.redirect.to }).end();
     return;

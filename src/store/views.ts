@@ -1,0 +1,61 @@
+/**
+ * Read models for renderers: stored articles turned into the plain `ArticleView` /
+ * `FailingFeedView` data of `deliver/types.ts`.
+ */
+import type { Analysis, TermId, TopicId } from '../analyze/types.ts';
+import type { ArticleView, FailingFeedView } from '../deliver/types.ts';
+import type { Db } from './db.ts';
+import { failingFeeds } from './feeds.ts';
+
+interface ArticleRow {
+  id: number;
+  title: string;
+  url: string;
+  publishedAt: string | null;
+  firstSeenAt: string;
+  analysis: string;
+}
+
+/** Views of the given articles, newest first; unknown ids are skipped. */
+export function articleViews(db: Db, ids: readonly number[]): ArticleView[] {
+  if (ids.length === 0) return [];
+  const rows = db
+    .prepare(
+      `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt, analysis
+       FROM articles WHERE id IN (SELECT value FROM json_each(?))
+       ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC`,
+    )
+    .all(JSON.stringify(ids)) as ArticleRow[];
+  const sourcesOf = db.prepare(
+    `SELECT f.name, coalesce(s.item_url, a.url) AS url, s.published_at AS publishedAt
+     FROM article_sources s JOIN feeds f ON f.id = s.feed_id JOIN articles a ON a.id = s.article_id
+     WHERE s.article_id = ? ORDER BY coalesce(s.published_at, s.seen_at), f.name`,
+  );
+  return rows.map((row) => {
+    const analysis = JSON.parse(row.analysis) as Analysis;
+    const terms = [...analysis.terms].sort((a, b) => b.count - a.count);
+    return {
+      id: row.id,
+      title: row.title,
+      url: row.url,
+      publishedAt: row.publishedAt ?? row.firstSeenAt,
+      sources: sourcesOf.all(row.id) as ArticleView['sources'],
+      terms: terms.map((hit) => hit.id as TermId),
+      topics: [...analysis.topics].sort((a, b) => b.score - a.score).map((t) => t.id as TopicId),
+      snippet: terms[0]?.snippets[0] ?? null,
+      amounts: analysis.amounts,
+      deadlines: analysis.deadlines,
+    };
+  });
+}
+
+/** Feeds failing or disabled, as renderers show them. */
+export function failingFeedViews(db: Db): FailingFeedView[] {
+  return failingFeeds(db).map((feed) => ({
+    name: feed.name,
+    url: feed.url,
+    consecutiveFailures: feed.consecutiveFailures,
+    lastError: feed.lastError,
+    disabled: feed.disabledAt !== null,
+  }));
+}

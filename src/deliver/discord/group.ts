@@ -1,0 +1,76 @@
+/**
+ * Which articles a digest shows and in which order, shared by the Discord and text renderers.
+ * Pure: plain data in, plain data out, no clock.
+ */
+import { TOPIC_IDS, type TopicId } from '../../analyze/types.ts';
+import type { ArticleView } from '../types.ts';
+
+export interface TopicGroup {
+  /** The articles' top topic; null for articles without any topic above threshold. */
+  topic: TopicId | null;
+  /** Newest first. */
+  articles: ArticleView[];
+}
+
+export interface DigestSelection {
+  groups: TopicGroup[];
+  /** Distinct articles in the view. */
+  total: number;
+  /** Articles left out because the digest would exceed `maxArticles`. */
+  omitted: number;
+  /** Distinct outlets across every article of the view. */
+  outlets: number;
+}
+
+/** Epoch milliseconds of an ISO instant, or null when absent or unparsable. Pure. */
+export function instantMs(iso: string | null | undefined): number | null {
+  if (!iso) return null;
+  const ms = Date.parse(iso);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
+ * The newest `maxArticles` distinct articles (by id) grouped under their top topic: larger
+ * groups first, ties in DESIGN.md's topic order, topic-less articles last. Pure.
+ */
+export function selectDigest(articles: ArticleView[], maxArticles: number): DigestSelection {
+  const unique = [...new Map(articles.map((a) => [a.id, a] as const)).values()];
+  const newestFirst = unique.sort(
+    (a, b) =>
+      (instantMs(b.publishedAt) ?? -Infinity) - (instantMs(a.publishedAt) ?? -Infinity) ||
+      b.id - a.id,
+  );
+  const shown = newestFirst.slice(0, Math.max(0, maxArticles));
+  const byTopic = new Map<TopicId | null, ArticleView[]>();
+  for (const article of shown) {
+    const topic = article.topics[0] ?? null;
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), article]);
+  }
+  const rank = (topic: TopicId | null) =>
+    topic === null ? TOPIC_IDS.length : TOPIC_IDS.indexOf(topic);
+  const groups = [...byTopic.entries()]
+    .map(([topic, list]) => ({ topic, articles: list }))
+    .sort(
+      (a, b) =>
+        Number(a.topic === null) - Number(b.topic === null) ||
+        b.articles.length - a.articles.length ||
+        rank(a.topic) - rank(b.topic),
+    );
+  const outlets = new Set(unique.flatMap((a) => a.sources.map((s) => s.name.trim().toLowerCase())));
+  return {
+    groups,
+    total: unique.length,
+    omitted: unique.length - shown.length,
+    outlets: outlets.size,
+  };
+}
+
+/** Outlet names of an article, each once, in the order given. Pure. */
+export function sourceNames(article: ArticleView): string[] {
+  const seen = new Map<string, string>();
+  for (const source of article.sources) {
+    const key = source.name.trim().toLowerCase();
+    if (key && !seen.has(key)) seen.set(key, source.name.trim());
+  }
+  return [...seen.values()];
+}

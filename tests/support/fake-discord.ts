@@ -2,7 +2,8 @@
  * A local fake of the parts of Discord that Vigie uses, good enough for discord.js 14 to log in
  * to and post through. Listens on 127.0.0.1 only.
  *
- * REST under `/api/v10` (discord.js: `rest: { api: fake.apiBase }`):
+ * REST under `/api/v10` (discord.js: `rest: { api: fake.apiBase }`) or unversioned `/api` (how
+ * webhook URLs are written):
  * - gateway discovery (`GET /gateway`, `/gateway/bot`), `GET /users/@me`, `/applications/@me`;
  * - channel messages (create, list, fetch, edit, delete) with Discord's nonce semantics: with
  *   `enforce_nonce: true`, the same nonce in the same channel within `nonceWindowMs` returns the
@@ -656,7 +657,7 @@ export async function startFakeDiscord(opts: FakeDiscordOptions = {}): Promise<F
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks);
     const body = await parseBody(raw, req.headers['content-type']);
-    const versioned = /^\/api\/v\d+(\/.*)$/.exec(url.pathname)?.[1];
+    const versioned = /^\/api(?:\/v\d+)?(\/.*)$/.exec(url.pathname)?.[1];
     const segments = (versioned ?? url.pathname).split('/').filter(Boolean).map(decodeURIComponent);
     const path = `/${segments.join('/')}`;
     const method = req.method ?? 'GET';

@@ -1,0 +1,76 @@
+/**
+ * Text cleanup shared by the ingest stages: feed titles and summaries here, article text in
+ * extract. Pure string functions, no DOM: they run on every feed item, so they stay regex-based.
+ */
+import { decodeHTML } from 'entities';
+
+// Control characters XML 1.0 forbids and no reader wants to see (tab, LF and CR stay).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point.
+const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\uFFFE\uFFFF]/g;
+
+/**
+ * Decodes HTML entities (named, decimal, hex) exactly once, as a browser would in text:
+ * `C&rsquo;est` → `C’est`, `&amp;eacute;` → `&eacute;` (not `é`). Unknown names stay as written.
+ * Pure.
+ */
+export function decodeHtmlEntities(text: string): string {
+  return text.includes('&') ? decodeHTML(text) : text;
+}
+
+/**
+ * Trims and collapses runs of whitespace (line breaks included) into one space, drops control
+ * characters and normalizes to NFC. A no-break space (U+00A0) inside the text is kept: French
+ * typography puts one before `:` and inside « ». Pure.
+ */
+export function cleanLine(text: string): string {
+  return stripControlChars(text)
+    .replace(/[ \t\r\n\f\v]+/g, ' ')
+    .trim()
+    .normalize('NFC');
+}
+
+/**
+ * A feed title as a reader should see it: entities decoded once, whitespace cleaned (see
+ * {@link cleanLine}). Markup is left alone: in RSS a `<` in a title is text. Pure.
+ */
+export function cleanTitle(raw: string): string {
+  return cleanLine(decodeHtmlEntities(raw));
+}
+
+// Elements whose end or start is a line break in rendered text.
+const BLOCK_TAG =
+  /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|table|tr|td|th|section|article|header|footer|figure|figcaption|aside|nav|main)\b[^>]*>/gi;
+// Elements whose content is never text for a reader.
+const INVISIBLE = /<(script|style|noscript|template|iframe|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
+const TAG = /<\/?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>/g;
+
+/**
+ * Plain text of an HTML fragment: scripts, styles and comments dropped, block elements turned
+ * into line breaks, other tags removed, entities decoded once, each line cleaned with
+ * {@link cleanLine}, empty lines dropped (lines joined by `\n`). Regex-based, not a parser:
+ * good enough for summaries, not for article extraction. Pure; never throws.
+ */
+export function htmlToText(html: string): string {
+  if (!html.includes('<')) return joinLines(decodeHtmlEntities(html));
+  const stripped = html
+    .replace(COMMENT, '')
+    .replace(INVISIBLE, '')
+    .replace(BLOCK_TAG, '\n')
+    .replace(TAG, '');
+  return joinLines(decodeHtmlEntities(stripped));
+}
+
+function joinLines(text: string): string {
+  let out = '';
+  for (const line of text.split('\n')) {
+    const clean = cleanLine(line);
+    if (clean) out = out ? `${out}\n${clean}` : clean;
+  }
+  return out;
+}
+
+/** The text without the control characters XML 1.0 forbids (tab, LF and CR are kept). Pure. */
+export function stripControlChars(text: string): string {
+  return text.replace(CONTROL_CHARS, '');
+}

@@ -1,0 +1,395 @@
+/**
+ * `vigie eval extract`: runs the extractor over `../shared/fixtures/articles` (third-party pages,
+ * read in place, never copied) and scores it exactly as that folder's `score.py` does, so the
+ * figures can be checked with `python3 score.py DIR` and `--metric aeb` on the `--out` files.
+ * Reads files, writes `--out` files and reads the clock (for pages/s): not part of the pure core.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
+import { extractArticle } from '../ingest/extract.ts';
+import type { DecodedText } from '../ingest/types.ts';
+
+/** Where `runExtractEval` looks for the fixtures unless told otherwise. */
+export const DEFAULT_ARTICLES_DIR = path.resolve(
+  fileURLToPath(new URL('../..', import.meta.url)),
+  '../shared/fixtures/articles',
+);
+
+const SNIPPET_SET = 'trafilatura-eval-fr';
+
+/** Mean precision, recall and F1 over a group of pages. */
+export interface Prf {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+/** Scores of one set (or of the French pages) under both full-text rules. */
+export interface SetScores {
+  name: string;
+  pages: number;
+  /** Word-bag overlap, mean over pages (score.py's default). */
+  word: Prf;
+  /** ScrapingHub's 4-token shingle rule (score.py `--metric aeb`). */
+  shingle: Prf;
+}
+
+/** trafilatura's snippet rule, counts summed over the pages. */
+export interface SnippetScores extends Prf {
+  pages: number;
+  tp: number;
+  fp: number;
+  fn: number;
+  tn: number;
+  accuracy: number;
+}
+
+/** How often a metadata field matches the fixture's own value, on pages that give one. */
+export interface MetadataCheck {
+  checked: number;
+  right: number;
+  /** Ids of the pages where it did not match, for inspection. */
+  wrong: string[];
+}
+
+/** Everything `vigie eval extract` prints. */
+export interface ExtractEvalReport {
+  dir: string;
+  /** How page bytes were turned into text (`decodeDocument` once decode.ts exists). */
+  decoder: 'decodeDocument' | 'utf-8';
+  sets: SetScores[];
+  /** All `lang=fr` pages of the scored sets, or null when none was scored. */
+  french: SetScores | null;
+  snippets: SnippetScores | null;
+  metadata: { title: MetadataCheck; canonical: MetadataCheck };
+  methods: Record<string, number>;
+  /** Extraction alone (no file reading, gunzip or decoding), all scored pages. */
+  pagesPerSecond: number;
+}
+
+interface IndexEntry {
+  id: string;
+  source_set: string;
+  lang: string | null;
+  html_file: string;
+  expected_file: string;
+  title: string | null;
+  url: string | null;
+}
+
+interface SnippetEntry {
+  id: string;
+  html_file: string;
+  url: string | null;
+  with: string[];
+  without: string[];
+}
+
+type Decode = (bytes: Buffer) => string;
+
+/**
+ * Extracts every page of the fixture index (or of one set with `set`), writes `out/<id>.txt`
+ * when `out` is given, and returns the scores. Throws `ExtractEvalError` (code
+ * `EVAL_FIXTURES_MISSING`) when `dir` (default `../shared/fixtures/articles`) has no INDEX.jsonl.
+ * `json` is accepted for the CLI's sake and changes nothing here.
+ */
+export async function runExtractEval(
+  opts: { set?: string; out?: string; json?: boolean; dir?: string } = {},
+): Promise<ExtractEvalReport> {
+  const dir = path.resolve(opts.dir ?? DEFAULT_ARTICLES_DIR);
+  const indexPath = path.join(dir, 'INDEX.jsonl');
+  if (!existsSync(indexPath)) {
+    throw new ExtractEvalError('EVAL_FIXTURES_MISSING', dir, `no INDEX.jsonl in ${dir}`);
+  }
+  const { decode, decoder } = await loadDecoder();
+  if (opts.out) mkdirSync(opts.out, { recursive: true });
+  const wanted = (name: string): boolean => opts.set === undefined || opts.set === name;
+  const entries = readJsonl<IndexEntry>(indexPath).filter((entry) => wanted(entry.source_set));
+  const snippetPath = path.join(dir, SNIPPET_SET, 'snippets.jsonl');
+  const snippetEntries =
+    wanted(SNIPPET_SET) && existsSync(snippetPath) ? readJsonl<SnippetEntry>(snippetPath) : [];
+
+  let extractMs = 0;
+  const methods: Record<string, number> = {};
+  const extract = (file: string, url: string | null, id: string) => {
+    const html = decode(gunzipSync(readFileSync(path.join(dir, file))));
+    const started = performance.now();
+    const article = extractArticle(html, { url });
+    extractMs += performance.now() - started;
+    methods[article.method] = (methods[article.method] ?? 0) + 1;
+    if (opts.out) writeFileSync(path.join(opts.out, `${id}.txt`), article.text);
+    return article;
+  };
+
+  const rows = new Map<string, Array<{ word: Prf; shingle: Counts; fr: boolean }>>();
+  const title: MetadataCheck = { checked: 0, right: 0, wrong: [] };
+  const canonical: MetadataCheck = { checked: 0, right: 0, wrong: [] };
+  for (const entry of entries) {
+    const article = extract(entry.html_file, entry.url, entry.id);
+    const expected = readFileSync(path.join(dir, entry.expected_file), 'utf8');
+    const setRows = rows.get(entry.source_set) ?? [];
+    setRows.push({
+      word: wordScores(article.text, expected),
+      shingle: shingleCounts(article.text, expected),
+      fr: entry.lang === 'fr',
+    });
+    rows.set(entry.source_set, setRows);
+    if (entry.title !== null) tally(title, entry.id, sameTitle(article.title, entry.title));
+    // Only this set's `url` is the page's own canonical/og:url (the others give the fetch URL).
+    if (entry.source_set === 'mozilla-readability' && entry.url !== null) {
+      tally(canonical, entry.id, sameUrl(article.canonical, entry.url));
+    }
+  }
+
+  const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
+  for (const entry of snippetEntries) {
+    const text = normalizeSpaces(extract(entry.html_file, entry.url, entry.id).text);
+    for (const snippet of entry.with) {
+      if (text.includes(normalizeSpaces(snippet))) counts.tp++;
+      else counts.fn++;
+    }
+    for (const snippet of entry.without) {
+      if (text.includes(normalizeSpaces(snippet))) counts.fp++;
+      else counts.tn++;
+    }
+  }
+
+  const sets = [...rows.keys()].sort().map((name) => summarize(name, rows.get(name) ?? []));
+  const frenchRows = [...rows.values()].flat().filter((row) => row.fr);
+  const pages = entries.length + snippetEntries.length;
+  return {
+    dir,
+    decoder,
+    sets,
+    french: frenchRows.length > 0 ? summarize('French (lang=fr)', frenchRows) : null,
+    snippets: snippetEntries.length > 0 ? snippetScores(counts, snippetEntries.length) : null,
+    metadata: { title, canonical },
+    methods,
+    pagesPerSecond: extractMs > 0 ? (pages * 1000) / extractMs : 0,
+  };
+}
+
+/** A failure of the evaluation run itself (not of a page), with a stable `code`. */
+export class ExtractEvalError extends Error {
+  constructor(
+    readonly code: 'EVAL_FIXTURES_MISSING',
+    readonly dir: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ExtractEvalError';
+  }
+}
+
+/** The report as the aligned table `vigie eval extract` prints. Pure. */
+export function formatExtractReport(report: ExtractEvalReport): string {
+  const f = (value: number): string => value.toFixed(4);
+  const header = `${'set'.padEnd(22)} ${'pages'.padStart(5)}  ${'word P'.padStart(7)} ${'word R'.padStart(7)} ${'word F1'.padStart(7)}  ${'shingle P'.padStart(9)} ${'R'.padStart(7)} ${'F1'.padStart(7)}`;
+  const line = (s: SetScores): string =>
+    `${s.name.padEnd(22)} ${String(s.pages).padStart(5)}  ${f(s.word.precision).padStart(7)} ${f(s.word.recall).padStart(7)} ${f(s.word.f1).padStart(7)}  ${f(s.shingle.precision).padStart(9)} ${f(s.shingle.recall).padStart(7)} ${f(s.shingle.f1).padStart(7)}`;
+  const lines = [`fixtures: ${report.dir} (decoder: ${report.decoder})`, header];
+  for (const set of report.sets) lines.push(line(set));
+  if (report.french) lines.push(line(report.french));
+  const s = report.snippets;
+  if (s) {
+    lines.push(
+      `snippets ${SNIPPET_SET}: pages ${s.pages}, P ${f(s.precision)}, R ${f(s.recall)}, accuracy ${f(s.accuracy)}, F1 ${f(s.f1)} (TP ${s.tp}, FP ${s.fp}, FN ${s.fn}, TN ${s.tn})`,
+    );
+  }
+  const { title, canonical } = report.metadata;
+  const share = (m: MetadataCheck): string =>
+    m.checked === 0
+      ? 'n/a'
+      : `${m.right}/${m.checked} (${((100 * m.right) / m.checked).toFixed(1)} %)`;
+  lines.push(`metadata: title ${share(title)}, canonical ${share(canonical)}`);
+  const methods = Object.entries(report.methods)
+    .map(([method, n]) => `${method} ${n}`)
+    .join(', ');
+  lines.push(
+    `methods: ${methods}; speed ${report.pagesPerSecond.toFixed(1)} pages/s (extraction only)`,
+  );
+  return lines.join('\n');
+}
+
+/** score.py's tokens: `\w+` on the NFC, lower-cased text. Pure. */
+export function wordTokens(text: string): string[] {
+  return (
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}_]+/gu) ?? []
+  );
+}
+
+/** Per-page word-bag precision, recall and F1, as score.py's `word_prf`. Pure. */
+export function wordScores(predicted: string, expected: string): Prf {
+  const pred = wordTokens(predicted);
+  const truth = wordTokens(expected);
+  if (pred.length === 0 && truth.length === 0) return { precision: 1, recall: 1, f1: 1 };
+  if (pred.length === 0 || truth.length === 0) return { precision: 0, recall: 0, f1: 0 };
+  const bag = countOf(truth);
+  let overlap = 0;
+  for (const token of pred) {
+    const left = bag.get(token) ?? 0;
+    if (left > 0) {
+      overlap++;
+      bag.set(token, left - 1);
+    }
+  }
+  const precision = overlap / pred.length;
+  const recall = overlap / truth.length;
+  return {
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+  };
+}
+
+/** Normalised true-positive, false-positive and false-negative shares of one page. */
+export interface Counts {
+  tp: number;
+  fp: number;
+  fn: number;
+}
+
+/** Per-page 4-shingle counts, as score.py's `aeb_counts` (case-sensitive, no NFC). Pure. */
+export function shingleCounts(predicted: string, expected: string): Counts {
+  const truth = shingles(expected);
+  const pred = shingles(predicted);
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (const [key, t] of truth) {
+    const p = pred.get(key) ?? 0;
+    tp += Math.min(t, p);
+    fn += Math.max(0, t - p);
+  }
+  for (const [key, p] of pred) fp += Math.max(0, p - (truth.get(key) ?? 0));
+  const sum = tp + fp + fn;
+  return sum > 0 ? { tp: tp / sum, fp: fp / sum, fn: fn / sum } : { tp, fp, fn };
+}
+
+function shingles(text: string, n = 4): Map<string, number> {
+  const tokens = text.match(/[\p{L}\p{N}_]+/gu) ?? [];
+  const out = new Map<string, number>();
+  const last = Math.max(1, tokens.length - n + 1);
+  for (let i = 0; i < last && i < tokens.length; i++) {
+    const key = tokens.slice(i, i + n).join('\u0000');
+    out.set(key, (out.get(key) ?? 0) + 1);
+  }
+  return out;
+}
+
+/** Mean P and R over the pages where each is defined, F1 of those means (`aeb_summary`). Pure. */
+export function shingleSummary(rows: Counts[]): Prf {
+  const precisions: number[] = [];
+  const recalls: number[] = [];
+  for (const { tp, fp, fn } of rows) {
+    const perfect = fp === 0 && fn === 0;
+    if (tp + fp > 0) precisions.push(perfect ? 1 : tp / (tp + fp));
+    if (tp + fn > 0) recalls.push(perfect ? 1 : tp / (tp + fn));
+  }
+  const precision = mean(precisions);
+  const recall = mean(recalls);
+  return {
+    precision,
+    recall,
+    f1: precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0,
+  };
+}
+
+function summarize(name: string, rows: Array<{ word: Prf; shingle: Counts }>): SetScores {
+  return {
+    name,
+    pages: rows.length,
+    word: {
+      precision: mean(rows.map((row) => row.word.precision)),
+      recall: mean(rows.map((row) => row.word.recall)),
+      f1: mean(rows.map((row) => row.word.f1)),
+    },
+    shingle: shingleSummary(rows.map((row) => row.shingle)),
+  };
+}
+
+function snippetScores(
+  c: { tp: number; fp: number; fn: number; tn: number },
+  pages: number,
+): SnippetScores {
+  const all = c.tp + c.fp + c.fn + c.tn;
+  return {
+    pages,
+    ...c,
+    precision: c.tp + c.fp > 0 ? c.tp / (c.tp + c.fp) : 0,
+    recall: c.tp + c.fn > 0 ? c.tp / (c.tp + c.fn) : 0,
+    accuracy: all > 0 ? (c.tp + c.tn) / all : 0,
+    f1: 2 * c.tp + c.fp + c.fn > 0 ? (2 * c.tp) / (2 * c.tp + c.fp + c.fn) : 0,
+  };
+}
+
+function mean(values: number[]): number {
+  return values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+function countOf(tokens: string[]): Map<string, number> {
+  const bag = new Map<string, number>();
+  for (const token of tokens) bag.set(token, (bag.get(token) ?? 0) + 1);
+  return bag;
+}
+
+function normalizeSpaces(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+function tally(check: MetadataCheck, id: string, right: boolean): void {
+  check.checked++;
+  if (right) check.right++;
+  else check.wrong.push(id);
+}
+
+/** Same words in the same order, ignoring case, punctuation and spacing. */
+function sameTitle(actual: string | null, expected: string): boolean {
+  return actual !== null && wordTokens(actual).join(' ') === wordTokens(expected).join(' ');
+}
+
+/** Same resource: scheme, `www.` and a trailing slash aside. */
+function sameUrl(actual: string | null, expected: string): boolean {
+  const key = (url: string): string =>
+    url
+      .replace(/^https?:\/\/(?:www\.)?/i, '')
+      .replace(/\/$/, '')
+      .toLowerCase();
+  return actual !== null && key(actual) === key(expected);
+}
+
+function readJsonl<T>(file: string): T[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as T);
+}
+
+/**
+ * decode.ts (charset sniffing) is written by another engineer; until it lands, pages are read
+ * as UTF-8, which is right for every full-text set (their README) and wrong only for the one
+ * ISO-8859-1 page of the snippet set.
+ */
+async function loadDecoder(): Promise<{ decode: Decode; decoder: 'decodeDocument' | 'utf-8' }> {
+  const modulePath = fileURLToPath(new URL('../ingest/decode.ts', import.meta.url));
+  if (existsSync(modulePath)) {
+    const module = (await import(pathToFileURL(modulePath).href)) as {
+      decodeDocument?: (bytes: Uint8Array, contentType: string | null, kind: 'html') => DecodedText;
+    };
+    const decodeDocument = module.decodeDocument;
+    if (decodeDocument !== undefined) {
+      return {
+        decode: (bytes) => decodeDocument(bytes, null, 'html').text,
+        decoder: 'decodeDocument',
+      };
+    }
+  }
+  const utf8 = new TextDecoder('utf-8');
+  return { decode: (bytes) => utf8.decode(bytes), decoder: 'utf-8' };
+}

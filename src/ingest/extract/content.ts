@@ -1,0 +1,385 @@
+/**
+ * The article body of a page, found by structure. The approach is Readability's, reworked for one
+ * pass over an htmlparser2 tree: drop what is never prose (scripts, forms, navigation, hidden
+ * blocks, containers whose class or id says boilerplate), measure every element once (text, link
+ * text, commas, paragraphs), score paragraphs into their ancestors, keep the best-scoring
+ * container and its siblings that look like more of the same, then leave out, inside it, the
+ * blocks a reader skips: link lists, share bars, "lire aussi" inserts, image credits.
+ * Pure: the tree passed in is pruned in place and must not be reused.
+ */
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { isTag, isText } from 'domhandler';
+import { attr, blockTexts } from './dom.ts';
+
+/** Never prose, whatever the page. */
+const DROP_TAGS = new Set([
+  'script',
+  'style',
+  'noscript',
+  'template',
+  'svg',
+  'math',
+  'canvas',
+  'iframe',
+  'object',
+  'embed',
+  'video',
+  'audio',
+  'button',
+  'input',
+  'select',
+  'textarea',
+  'option',
+  'label',
+  'link',
+  'meta',
+  'head',
+  'nav',
+  'aside',
+  'footer',
+  'dialog',
+  'menu',
+]);
+
+const DROP_ROLES = new Set([
+  'navigation',
+  'complementary',
+  'contentinfo',
+  'menu',
+  'menubar',
+  'dialog',
+  'alertdialog',
+  'search',
+  'banner',
+]);
+
+/**
+ * Class/id words of containers that hold no article text (Readability's list, plus the French
+ * press's own words: partage, "lire aussi", abonnement, commentaires, publicité).
+ */
+const UNLIKELY =
+  /-ad-|ai2html|banner|breadcrumb|combx|comment|community|cover-wrap|disqus|extra|footer|gdpr|header|legends|menu|related|remark|replies|rss|shoutbox|sidebar|skyscraper|social|sponsor|supplemental|ad-break|agegate|pagination|pager|popup|yom-remote|cookie|consent|newsletter|partage|share|lire-aussi|lireaussi|a-lire|voir-aussi|commentaire|publicite|outbrain|taboola|modal/i;
+/** Words that rescue a container from UNLIKELY (an "article-header", a "main-content"). */
+const MAYBE = /and|article|body|column|content|main|mathjax|shadow/i;
+const POSITIVE =
+  /article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story/i;
+const NEGATIVE =
+  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|partage|newsletter|abonn|lire-aussi|credit|caption|byline|author/i;
+/** Paragraphs that only point elsewhere: "Lire aussi : …", "Read more", "Related: …". */
+const POINTER =
+  /^(?:[àa] lire (?:aussi|également|egalement)|lire (?:aussi|également|egalement|la suite)|voir aussi|sur le même sujet|read more|read also|related|see also|also read)\b/i;
+
+/** What the extractor measures of every element, bottom-up, in one pass. */
+interface Stats {
+  text: number;
+  link: number;
+  commas: number;
+  p: number;
+  img: number;
+  li: number;
+  input: number;
+  embed: number;
+  heading: number;
+  blockChild: boolean;
+}
+
+const PARAGRAPH_TAGS = new Set(['p', 'pre', 'td', 'blockquote']);
+const TEXT_CONTAINERS = new Set(['div', 'section', 'article', 'main', 'span', 'font', 'center']);
+const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
+const CLEANABLE = new Set([
+  'div',
+  'section',
+  'ul',
+  'ol',
+  'dl',
+  'table',
+  'form',
+  'fieldset',
+  'header',
+]);
+const LISTS = new Set(['ul', 'ol', 'dl']);
+
+/** Options of one extraction attempt. */
+export interface BodyOptions {
+  /** Drop containers by class/id words; turned off when that leaves too little text. */
+  pruneByClass: boolean;
+}
+
+/**
+ * The paragraphs of the page's main content, in order, without the page title (`<h1>`).
+ * Mutates (prunes) the tree it is given. Pure otherwise.
+ */
+export function extractBody(root: ParentNode, options: BodyOptions): string[] {
+  prune(root, options.pruneByClass, false);
+  const stats = new Map<Element, Stats>();
+  measure(root, stats, false);
+  const scores = scoreCandidates(root, stats);
+  const top = topCandidate(scores, stats);
+  if (top === null) return blockTexts(root, (element) => element.name !== 'h1');
+  const parts = withSiblings(top, scores, stats);
+  const keep = (element: Element): boolean => keepInBody(element, stats, scores);
+  const paragraphs: string[] = [];
+  for (const part of parts) paragraphs.push(...blockTexts(part, keep));
+  return paragraphs.filter((paragraph) => !isPointer(paragraph));
+}
+
+function prune(node: ParentNode, byClass: boolean, inCode: boolean): void {
+  const kept: AnyNode[] = [];
+  for (const child of node.children) {
+    if (isTag(child)) {
+      if (isDropped(child, byClass && !inCode)) continue;
+      prune(child, byClass, inCode || child.name === 'pre' || child.name === 'code');
+    } else if (!isText(child)) {
+      continue;
+    }
+    kept.push(child);
+  }
+  if (kept.length !== node.children.length) {
+    node.children = kept;
+    for (let i = 0; i < kept.length; i++) {
+      const current = kept[i] as AnyNode;
+      current.prev = kept[i - 1] ?? null;
+      current.next = kept[i + 1] ?? null;
+    }
+  }
+}
+
+function isDropped(element: Element, byClass: boolean): boolean {
+  if (DROP_TAGS.has(element.name)) return true;
+  const attribs = element.attribs;
+  if (attribs.hidden !== undefined || attribs['aria-hidden'] === 'true') return true;
+  if (attribs.role !== undefined && DROP_ROLES.has(attribs.role)) return true;
+  const style = attribs.style;
+  if (style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
+  if (!byClass || element.name === 'body' || element.name === 'a' || element.name === 'html') {
+    return false;
+  }
+  const words = `${attribs.class ?? ''} ${attribs.id ?? ''}`;
+  return words.length > 1 && UNLIKELY.test(words) && !MAYBE.test(words);
+}
+
+function emptyStats(): Stats {
+  return {
+    text: 0,
+    link: 0,
+    commas: 0,
+    p: 0,
+    img: 0,
+    li: 0,
+    input: 0,
+    embed: 0,
+    heading: 0,
+    blockChild: false,
+  };
+}
+
+function measure(node: ParentNode, stats: Map<Element, Stats>, inLink: boolean): Stats {
+  const total = emptyStats();
+  for (const child of node.children) {
+    if (isText(child)) {
+      const length = child.data.trim().length;
+      total.text += length;
+      if (inLink) total.link += length;
+      total.commas += countCommas(child.data);
+      continue;
+    }
+    if (!isTag(child)) continue;
+    const sub = measure(child, stats, inLink || child.name === 'a');
+    const name = child.name;
+    total.text += sub.text;
+    total.link += sub.link;
+    total.commas += sub.commas;
+    total.p += sub.p + (name === 'p' ? 1 : 0);
+    total.img += sub.img + (name === 'img' || name === 'picture' ? 1 : 0);
+    total.li += sub.li + (name === 'li' ? 1 : 0);
+    total.input += sub.input;
+    total.embed += sub.embed;
+    total.heading += HEADINGS.has(name) ? sub.text : sub.heading;
+    if (name !== 'br' && (PARAGRAPH_TAGS.has(name) || TEXT_CONTAINERS.has(name))) {
+      total.blockChild = true;
+    } else if (name === 'ul' || name === 'ol' || name === 'table' || HEADINGS.has(name)) {
+      total.blockChild = true;
+    }
+  }
+  if (isTag(node as AnyNode)) stats.set(node as Element, total);
+  return total;
+}
+
+function countCommas(text: string): number {
+  let count = 0;
+  for (let i = text.indexOf(','); i !== -1; i = text.indexOf(',', i + 1)) count++;
+  return count;
+}
+
+function classWeight(element: Element): number {
+  let weight = 0;
+  for (const value of [attr(element, 'class'), attr(element, 'id')]) {
+    if (value === '') continue;
+    if (NEGATIVE.test(value)) weight -= 25;
+    if (POSITIVE.test(value)) weight += 25;
+  }
+  if (attr(element, 'itemprop') === 'articleBody') weight += 50;
+  return weight;
+}
+
+function baseScore(element: Element): number {
+  switch (element.name) {
+    case 'div':
+    case 'article':
+    case 'main':
+      return 5 + classWeight(element);
+    case 'pre':
+    case 'td':
+    case 'blockquote':
+      return 3 + classWeight(element);
+    case 'address':
+    case 'ol':
+    case 'ul':
+    case 'dl':
+    case 'dd':
+    case 'dt':
+    case 'li':
+    case 'form':
+      return -3 + classWeight(element);
+    case 'h1':
+    case 'h2':
+    case 'h3':
+    case 'h4':
+    case 'h5':
+    case 'h6':
+    case 'th':
+      return -5 + classWeight(element);
+    default:
+      return classWeight(element);
+  }
+}
+
+function isParagraphLike(element: Element, stats: Stats): boolean {
+  if (PARAGRAPH_TAGS.has(element.name)) return true;
+  return TEXT_CONTAINERS.has(element.name) && !stats.blockChild;
+}
+
+function scoreCandidates(root: ParentNode, stats: Map<Element, Stats>): Map<Element, number> {
+  const scores = new Map<Element, number>();
+  for (const [element, stat] of stats) {
+    if (stat.text < 25 || !isParagraphLike(element, stat)) continue;
+    const score = 1 + stat.commas + Math.min(Math.floor(stat.text / 100), 3);
+    let ancestor = element.parent;
+    for (let level = 0; level < 5 && ancestor !== null && ancestor !== root; level++) {
+      if (!isTag(ancestor)) break;
+      const current = scores.get(ancestor) ?? baseScore(ancestor);
+      const divider = level === 0 ? 1 : level === 1 ? 2 : level * 3;
+      scores.set(ancestor, current + score / divider);
+      ancestor = ancestor.parent;
+    }
+  }
+  for (const [element, score] of scores) {
+    const stat = stats.get(element);
+    scores.set(element, score * (1 - linkDensity(stat)));
+  }
+  return scores;
+}
+
+function linkDensity(stat: Stats | undefined): number {
+  return stat === undefined || stat.text === 0 ? 0 : stat.link / stat.text;
+}
+
+function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>): Element | null {
+  let best: Element | null = null;
+  let bestScore = Number.NEGATIVE_INFINITY;
+  for (const [element, score] of scores) {
+    if (score > bestScore) {
+      best = element;
+      bestScore = score;
+    }
+  }
+  if (best === null) return null;
+  // A higher ancestor that scores better holds more of the article (Readability's climb).
+  let candidate = best;
+  let lastScore = bestScore;
+  const threshold = bestScore / 3;
+  for (let parent = candidate.parent; parent !== null && isTag(parent); parent = parent.parent) {
+    if (parent.name === 'body' || parent.name === 'html') break;
+    const parentScore = scores.get(parent);
+    if (parentScore === undefined) continue;
+    if (parentScore < threshold) break;
+    if (parentScore > lastScore) {
+      candidate = parent;
+      break;
+    }
+    lastScore = parentScore;
+  }
+  // A wrapper with nothing else in it is the same content; take it so siblings are comparable.
+  while (
+    candidate.parent !== null &&
+    isTag(candidate.parent) &&
+    candidate.parent.name !== 'body' &&
+    stats.get(candidate.parent)?.text === stats.get(candidate)?.text
+  ) {
+    candidate = candidate.parent;
+  }
+  return candidate;
+}
+
+function withSiblings(
+  top: Element,
+  scores: Map<Element, number>,
+  stats: Map<Element, Stats>,
+): Element[] {
+  const parent = top.parent;
+  if (parent === null || !isTag(parent)) return [top];
+  const topScore = scores.get(top) ?? 0;
+  const threshold = Math.max(10, topScore * 0.2);
+  const topClass = attr(top, 'class');
+  const parts: Element[] = [];
+  for (const sibling of parent.children) {
+    if (!isTag(sibling)) continue;
+    if (sibling === top) {
+      parts.push(sibling);
+      continue;
+    }
+    const bonus = topClass !== '' && attr(sibling, 'class') === topClass ? topScore * 0.2 : 0;
+    const score = scores.get(sibling);
+    if (score !== undefined && score + bonus >= threshold) {
+      parts.push(sibling);
+      continue;
+    }
+    if (sibling.name !== 'p') continue;
+    const stat = stats.get(sibling);
+    if (stat === undefined) continue;
+    const density = linkDensity(stat);
+    if (stat.text > 80 && density < 0.25) parts.push(sibling);
+  }
+  return parts;
+}
+
+function keepInBody(
+  element: Element,
+  stats: Map<Element, Stats>,
+  scores: Map<Element, number>,
+): boolean {
+  const name = element.name;
+  if (name === 'h1' || name === 'figcaption') return false;
+  if (!CLEANABLE.has(name)) return true;
+  const stat = stats.get(element);
+  if (stat === undefined || stat.text === 0) return true;
+  const weight = classWeight(element);
+  if (weight + (scores.get(element) ?? 0) < 0) return false;
+  if (stat.commas >= 10) return true;
+  const density = linkDensity(stat);
+  const isList = LISTS.has(name);
+  const contentLength = stat.text;
+  if (stat.img > 1 && stat.p / stat.img < 0.5) return false;
+  if (!isList && stat.li - 100 > stat.p) return false;
+  if (stat.input > Math.floor(stat.p / 3)) return false;
+  if (!isList && contentLength < 25 && (stat.img === 0 || stat.img > 2) && density > 0)
+    return false;
+  if (!isList && weight < 25 && density > 0.2) return false;
+  if (weight >= 25 && density > 0.5) return false;
+  if (isList && density > 0.5) return false;
+  return true;
+}
+
+function isPointer(paragraph: string): boolean {
+  return paragraph.length < 200 && POINTER.test(paragraph);
+}

@@ -1,0 +1,124 @@
+/**
+ * Small, allocation-light helpers over the htmlparser2 (domhandler) tree that the extractor walks.
+ * All pure. Text is taken the way a browser lays it out: block elements start a new paragraph,
+ * `<br>` a new line, inline elements run together, whitespace collapses.
+ */
+import type { AnyNode, Element, ParentNode } from 'domhandler';
+import { isTag, isText } from 'domhandler';
+
+/** Elements that start and end a paragraph when a page is turned into text. */
+export const BLOCK_TAGS: ReadonlySet<string> = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'body',
+  'caption',
+  'center',
+  'dd',
+  'details',
+  'dialog',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hgroup',
+  'hr',
+  'html',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'summary',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+]);
+
+/** The element's attribute, or '' when absent. Pure. */
+export function attr(element: Element, name: string): string {
+  return element.attribs[name] ?? '';
+}
+
+/** Element children of a node, in document order. Pure. */
+export function childElements(node: ParentNode): Element[] {
+  const out: Element[] = [];
+  for (const child of node.children) if (isTag(child)) out.push(child);
+  return out;
+}
+
+/** Whitespace (including no-break spaces) collapsed to single spaces and trimmed. Pure. */
+export function collapseSpaces(text: string): string {
+  return text.replace(/[\s\u00a0\u200b]+/g, ' ').trim();
+}
+
+/** The raw concatenated text of a subtree (no layout), for titles and short labels. Pure. */
+export function rawText(node: AnyNode): string {
+  if (isText(node)) return node.data;
+  if (!isTag(node) && node.type !== 'root') return '';
+  let out = '';
+  for (const child of (node as ParentNode).children) out += rawText(child);
+  return out;
+}
+
+/**
+ * Paragraphs of a subtree as a reader sees them: one string per block, `<br>` kept as a line
+ * break inside it, empty blocks dropped. `keep` decides, element by element, whether a subtree is
+ * rendered at all (the extractor uses it to leave out boilerplate without mutating the tree). Pure.
+ */
+export function blockTexts(root: AnyNode, keep: (element: Element) => boolean): string[] {
+  const paragraphs: string[] = [];
+  let line = '';
+  const flush = (): void => {
+    const text = line
+      .split('\n')
+      .map(collapseSpaces)
+      .filter((part) => part !== '')
+      .join('\n');
+    if (text !== '') paragraphs.push(text);
+    line = '';
+  };
+  const walk = (node: AnyNode): void => {
+    if (isText(node)) {
+      // Source newlines are layout of the HTML, not of the text: only <br> breaks a line.
+      line += node.data.replace(/[\s\u00a0\u200b]+/g, ' ');
+      return;
+    }
+    if (!isTag(node)) {
+      if (node.type === 'root') for (const child of node.children) walk(child);
+      return;
+    }
+    if (!keep(node)) return;
+    const name = node.name;
+    if (name === 'br') {
+      line += '\n';
+      return;
+    }
+    const block = BLOCK_TAGS.has(name);
+    if (block) flush();
+    for (const child of node.children) walk(child);
+    if (block) flush();
+  };
+  walk(root);
+  flush();
+  return paragraphs;
+}

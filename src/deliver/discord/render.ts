@@ -239,7 +239,8 @@ function detailLines(article: ArticleView, lang: Lang): string[] {
     joinPresent([outletList(article), ms === null ? null : `<t:${Math.floor(ms / 1000)}:R>`]),
     joinPresent([badges, topics.join(', ')]),
     snippet ? `> ${snippet}` : null,
-    joinPresent(factParts(article, lang).map(escapeMarkdown)),
+    // Our own formatting of numbers and dates: nothing from the feed, nothing to escape.
+    joinPresent(factParts(article, lang)),
   ].filter((line): line is string => Boolean(line));
 }
 

@@ -24,7 +24,8 @@ export function oneLine(text: string): string {
 export function escapeMarkdown(text: string): string {
   return oneLine(text)
     .replace(/[\\*_~`|[\]()<>]/g, '\\$&')
-    .replace(/^([#>+-]|\d+\.)/, '\\$1')
+    .replace(/^[#>+-]/, '\\$&')
+    .replace(/^(\d+)\./, '$1\\.')
     .replace(/@(everyone|here)/gi, `@${ZERO_WIDTH_SPACE}$1`);
 }
 

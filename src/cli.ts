@@ -4,7 +4,10 @@
  * stays fast. `--json` prints one JSON document on stdout; logs go to stderr.
  */
 import { Command, CommanderError } from 'commander';
+import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
+import * as poll from './cli/poll.ts';
+import * as search from './cli/search.ts';
 
 const program = new Command()
   .name('vigie')
@@ -16,7 +19,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Sub-commands register themselves here (one import and one line each).
-const commands: Array<{ register(program: Command): void }> = [];
+const commands: Array<{ register(program: Command): void }> = [poll, feeds, search];
 for (const command of commands) command.register(program);
 
 try {

@@ -59,3 +59,14 @@ export function failingFeedViews(db: Db): FailingFeedView[] {
     disabled: feed.disabledAt !== null,
   }));
 }
+
+/** Articles per watch term first seen in [from, to), for trend lines in reports. */
+export function termCountsBetween(db: Db, from: string, to: string): Map<TermId, number> {
+  const rows = db
+    .prepare(
+      `SELECT t.term_id AS id, count(*) AS n FROM term_hits t JOIN articles a ON a.id = t.article_id
+       WHERE a.first_seen_at >= ? AND a.first_seen_at < ? GROUP BY t.term_id`,
+    )
+    .all(from, to) as { id: TermId; n: number }[];
+  return new Map(rows.map((row) => [row.id, row.n]));
+}

@@ -1,0 +1,80 @@
+/**
+ * Wiring shared by the worker and the CLI: config → logger → database → fetcher → rules.
+ * Everything with a lifetime is closed by `close()`.
+ */
+import { loadAnalysisRules } from './analyze/load.ts';
+import type { AnalysisRules } from './analyze/rules.ts';
+import { type Config, type LoadOptions, loadConfig } from './config/load.ts';
+import type { AlertRule } from './config/schema.ts';
+import { createFetcher, type Fetcher } from './ingest/fetch.ts';
+import { createLogger, type Logger } from './log.ts';
+import type { PollContext } from './schedule/poll.ts';
+import type { Db } from './store/db.ts';
+import { openDb } from './store/db.ts';
+import { syncConfiguredFeeds } from './store/feeds.ts';
+
+export interface App {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  fetcher: Fetcher;
+  rules: AnalysisRules;
+  pollContext(): PollContext;
+  close(): Promise<void>;
+}
+
+export interface AppOptions extends LoadOptions {
+  logger?: Logger;
+  readonly?: boolean;
+}
+
+/** Loads config, opens the database (seeding feeds from sources.yml) and builds the fetcher. */
+export function openApp(options: AppOptions = {}): App {
+  const config = loadConfig(options);
+  const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
+  const rules = loadAnalysisRules(config.paths.feedsDir);
+  const db = openDb(config.paths.db, { readonly: options.readonly ?? false });
+  if (!options.readonly) syncConfiguredFeeds(db, config.sources, new Date().toISOString());
+  const { poll } = config.settings;
+  const fetcher = createFetcher({
+    concurrency: poll.concurrency,
+    perHost: poll.perHost,
+    totalTimeoutMs: poll.timeout,
+    maxBytes: poll.maxBytes,
+    maxRedirects: poll.maxRedirects,
+  });
+  const app: App = {
+    config,
+    logger,
+    db,
+    fetcher,
+    rules,
+    pollContext: () => ({
+      db,
+      fetcher,
+      rules,
+      settings: config.settings,
+      alertDestination: (rule) => alertDestination(rule, config),
+      logger,
+      clock: () => new Date(),
+      random: Math.random,
+    }),
+    close: async () => {
+      await fetcher.close();
+      db.close();
+    },
+  };
+  return app;
+}
+
+/**
+ * Where an alert goes: the rule's channel, else DISCORD_ALERT_CHANNEL_ID, else the digest
+ * channel; a webhook-only setup posts alerts through the webhook; without Discord, the console.
+ */
+export function alertDestination(rule: AlertRule, config: Config): string {
+  const { env } = config;
+  const channel = rule.channel ?? env.DISCORD_ALERT_CHANNEL_ID ?? env.DISCORD_CHANNEL_ID;
+  if (env.DISCORD_TOKEN && channel) return `discord:${channel}`;
+  if (env.DISCORD_WEBHOOK_URL) return 'webhook';
+  return 'console';
+}

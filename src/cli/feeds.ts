@@ -1,0 +1,48 @@
+/** `vigie feeds list`: the feeds Vigie polls, with their state. */
+import type { Command } from 'commander';
+import { printJson, printText } from './io.ts';
+import { globalOptions } from './options.ts';
+
+export function register(program: Command): void {
+  const feeds = program.command('feeds').description('list and manage the polled feeds');
+  feeds
+    .command('list')
+    .description('every feed with its poll state')
+    .action(async (_options, command: Command) => {
+      const { json, db } = globalOptions(command);
+      const { openApp } = await import('../app.ts');
+      const { listFeeds } = await import('../store/feeds.ts');
+      const app = openApp({ dbPath: db, logger: (await import('../log.ts')).silentLogger() });
+      try {
+        const rows = listFeeds(app.db).map((feed) => ({
+          id: feed.id,
+          name: feed.name,
+          url: feed.url,
+          origin: feed.origin,
+          state: feed.disabledAt
+            ? 'disabled'
+            : feed.paused
+              ? 'paused'
+              : feed.consecutiveFailures > 0
+                ? 'failing'
+                : 'ok',
+          lastSuccessAt: feed.lastSuccessAt,
+          nextPollAt: feed.nextPollAt,
+          consecutiveFailures: feed.consecutiveFailures,
+          lastError: feed.lastError,
+        }));
+        if (json) printJson({ feeds: rows });
+        else
+          printText(
+            rows
+              .map(
+                (feed) =>
+                  `${feed.state.padEnd(8)} ${feed.name.padEnd(24)} ${feed.url}${feed.lastError ? `  (${feed.lastError})` : ''}`,
+              )
+              .join('\n') || 'No feed configured.',
+          );
+      } finally {
+        await app.close();
+      }
+    });
+}

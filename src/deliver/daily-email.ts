@@ -1,0 +1,122 @@
+/**
+ * The daily email job: everything announced since the previous daily summary becomes one
+ * outbox row per recipient (`email:<day>:<destination>` is unique, so a restart or a second run
+ * the same day never sends twice), written in the transaction that marks the articles included.
+ */
+import { createHash } from 'node:crypto';
+import { TERM_IDS } from '../analyze/types.ts';
+import type { Db } from '../store/db.ts';
+import { pendingItems, queueBatch } from '../store/outbox.ts';
+import { articleViews, failingFeedViews, termCountsBetween } from '../store/views.ts';
+import type { EmailPayload } from './dispatch.ts';
+import { renderDailyEmail } from './email/render.ts';
+import type { EmailView } from './email/types.ts';
+
+export interface DailyEmailOptions {
+  now: Date;
+  timeZone: string;
+  lang: 'fr' | 'en';
+  /** `smtp:<address>` per recipient, or `eml`. */
+  destinations: readonly string[];
+  /** All recipients, for the To: header of the .eml file. */
+  recipients: readonly string[];
+  sendEmpty: boolean;
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+/** The calendar day of `instant` in `timeZone`, as YYYY-MM-DD. Pure. */
+export function localDay(instant: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(instant);
+}
+
+/** The email view of what is pending now. Read-only. */
+export function buildEmailView(
+  db: Db,
+  options: Pick<DailyEmailOptions, 'now' | 'timeZone'>,
+): {
+  view: EmailView;
+  itemIds: number[];
+} {
+  const items = pendingItems(db, 'email-item');
+  const until = options.now.toISOString();
+  const last = db
+    .prepare(`SELECT max(created_at) AS at FROM outbox WHERE kind = 'email'`)
+    .get() as {
+    at: string | null;
+  };
+  const since = last.at ?? new Date(options.now.getTime() - DAY_MS).toISOString();
+  const articles = articleViews(
+    db,
+    items.map((item) => item.articleId),
+  );
+  const weekBefore = termCountsBetween(
+    db,
+    new Date(Date.parse(since) - WEEK_MS).toISOString(),
+    new Date(options.now.getTime() - WEEK_MS).toISOString(),
+  );
+  return {
+    view: {
+      since,
+      until,
+      articles,
+      failingFeeds: failingFeedViews(db),
+      date: localDay(options.now, options.timeZone),
+      termCounts: TERM_IDS.map((id) => ({
+        id,
+        count: articles.filter((article) => article.terms.includes(id)).length,
+        previousWeek: weekBefore.get(id) ?? 0,
+      })),
+    },
+    itemIds: items.map((item) => item.id),
+  };
+}
+
+/** A Message-ID stable for one day and destination, so a resend is recognisable. Pure. */
+export function dailyMessageId(date: string, destination: string): string {
+  const hash = createHash('sha256').update(destination).digest('hex').slice(0, 12);
+  return `<vigie-${date}-${hash}@vigie.local>`;
+}
+
+/**
+ * Queues today's email to every destination. Returns how many rows were queued (0 when there
+ * is nothing new and `sendEmpty` is off, or when today's email was already queued).
+ */
+export function queueDailyEmail(
+  db: Db,
+  options: DailyEmailOptions,
+): { queued: number; articles: number } {
+  const { view, itemIds } = buildEmailView(db, options);
+  if (itemIds.length === 0 && !options.sendEmpty) return { queued: 0, articles: 0 };
+  const rendered = renderDailyEmail(view, { lang: options.lang, timeZone: options.timeZone });
+  const now = options.now.toISOString();
+  const queued = db.transaction(() =>
+    options.destinations.filter((destination) => {
+      const payload: EmailPayload = {
+        to: destination.startsWith('smtp:')
+          ? [destination.slice('smtp:'.length)]
+          : [...options.recipients],
+        ...rendered,
+        messageId: dailyMessageId(view.date, destination),
+        date: view.date,
+      };
+      return (
+        queueBatch(db, {
+          kind: 'email',
+          destination,
+          dedupKey: `email:${view.date}:${destination}`,
+          payload,
+          itemIds,
+          now,
+        }) !== null
+      );
+    }),
+  )();
+  return { queued: queued.length, articles: view.articles.length };
+}

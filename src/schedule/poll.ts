@@ -1,0 +1,338 @@
+/**
+ * One poll cycle: every due feed is fetched, decoded, parsed; each item never seen before is
+ * read in full (the feed's content, or the article page), analysed, and stored when it mentions
+ * a watch term. A feed's failure is recorded on that feed and costs nothing else.
+ *
+ * A feed's first successful poll stores what it holds without announcing it (no flood of old
+ * news), except items newer than `backfillDays`.
+ */
+import { analyze } from '../analyze/analyze.ts';
+import type { AnalysisRules } from '../analyze/rules.ts';
+import type { Analysis } from '../analyze/types.ts';
+import type { AlertRule, Settings } from '../config/schema.ts';
+import { decodeDocument } from '../ingest/decode.ts';
+import { extractArticle } from '../ingest/extract.ts';
+import type { FetchError, Fetcher } from '../ingest/fetch.ts';
+import { parseFeed } from '../ingest/parse.ts';
+import { htmlToText } from '../ingest/text.ts';
+import type { ExtractMethod, FeedItem, ParsedFeed } from '../ingest/types.ts';
+import { canonicalUrl } from '../ingest/url.ts';
+import type { Logger } from '../log.ts';
+import {
+  addSource,
+  contentFingerprint,
+  findArticleIdByUrl,
+  markSeen,
+  saveMatchedArticle,
+  unseenKeys,
+} from '../store/articles.ts';
+import type { Db } from '../store/db.ts';
+import { type FeedRow, recordPollFailure, recordPollSuccess } from '../store/feeds.ts';
+import { type BackoffPolicy, nextPollAfterFailure, nextPollAfterSuccess } from './backoff.ts';
+
+export interface PollContext {
+  db: Db;
+  fetcher: Fetcher;
+  rules: AnalysisRules;
+  settings: Settings;
+  /** Resolves an alert rule to its outbox destination (e.g. `discord:123`, `console`). */
+  alertDestination: (rule: AlertRule) => string;
+  logger: Logger;
+  clock: () => Date;
+  random: () => number;
+}
+
+export interface CycleSummary {
+  feeds: number;
+  fetched: number;
+  notModified: number;
+  failed: number;
+  newItems: number;
+  matched: number;
+  durationMs: number;
+}
+
+export interface FeedOutcome {
+  feed: FeedRow;
+  status: 'fetched' | 'not-modified' | 'failed';
+  newItems: number;
+  matched: number;
+  error?: { code: string; message: string };
+}
+
+/** Polls `feeds` concurrently (the fetcher bounds concurrency) and sums up the cycle. */
+export async function runPollCycle(
+  context: PollContext,
+  feeds: readonly FeedRow[],
+  onFeed?: (outcome: FeedOutcome) => void,
+): Promise<CycleSummary> {
+  const started = context.clock().getTime();
+  const outcomes = await Promise.all(
+    feeds.map(async (feed) => {
+      const outcome = await pollFeed(context, feed);
+      onFeed?.(outcome);
+      return outcome;
+    }),
+  );
+  const count = (status: FeedOutcome['status']) =>
+    outcomes.filter((o) => o.status === status).length;
+  return {
+    feeds: feeds.length,
+    fetched: count('fetched'),
+    notModified: count('not-modified'),
+    failed: count('failed'),
+    newItems: outcomes.reduce((sum, o) => sum + o.newItems, 0),
+    matched: outcomes.reduce((sum, o) => sum + o.matched, 0),
+    durationMs: context.clock().getTime() - started,
+  };
+}
+
+function policyFor(feed: FeedRow, settings: Settings): BackoffPolicy {
+  return {
+    intervalMs: feed.intervalMs ?? settings.poll.interval,
+    minIntervalMs: settings.poll.minInterval,
+    maxBackoffMs: settings.poll.maxBackoff,
+    jitter: settings.poll.jitter,
+    disableAfterFailures: settings.poll.disableAfterFailures,
+  };
+}
+
+/** Polls one feed; never throws (a bug in a stage is recorded as that feed's failure). */
+export async function pollFeed(context: PollContext, feed: FeedRow): Promise<FeedOutcome> {
+  try {
+    return await pollFeedUnguarded(context, feed);
+  } catch (error) {
+    return recordFailure(context, feed, {
+      code: (error as { code?: string }).code ?? 'POLL_INTERNAL',
+      message: error instanceof Error ? error.message : String(error),
+    });
+  }
+}
+
+async function pollFeedUnguarded(context: PollContext, feed: FeedRow): Promise<FeedOutcome> {
+  const { db, fetcher, settings, clock } = context;
+  const response = await fetcher.fetch(feed.url, {
+    etag: feed.etag,
+    lastModified: feed.lastModified,
+  });
+  if (!response.ok)
+    return recordFailure(context, feed, describeFetchError(response.error), response.error);
+
+  const now = clock();
+  const success = {
+    now: now.toISOString(),
+    nextPollAt: new Date(
+      nextPollAfterSuccess(now.getTime(), policyFor(feed, settings), context.random),
+    ).toISOString(),
+    etag: response.etag ?? feed.etag,
+    lastModified: response.lastModified ?? feed.lastModified,
+    movedTo: response.permanentRedirect,
+  };
+  if (response.status === 304) {
+    recordPollSuccess(db, feed.id, { ...success, notModified: true });
+    return { feed, status: 'not-modified', newItems: 0, matched: 0 };
+  }
+
+  const { text } = decodeDocument(response.body, response.contentType, 'xml');
+  let parsed: ParsedFeed;
+  try {
+    parsed = await parseFeed(text, { fetchedAt: success.now, baseUrl: response.url });
+  } catch (error) {
+    return recordFailure(context, feed, {
+      code: (error as { code?: string }).code ?? 'FEED_PARSE',
+      message: (error as Error).message,
+    });
+  }
+  const { newItems, matched } = await storeNewItems(context, feed, parsed.items);
+  recordPollSuccess(db, feed.id, { ...success, notModified: false, title: parsed.title });
+  return { feed, status: 'fetched', newItems, matched };
+}
+
+function describeFetchError(error: FetchError): { code: string; message: string } {
+  return { code: error.code, message: error.message };
+}
+
+function recordFailure(
+  context: PollContext,
+  feed: FeedRow,
+  error: { code: string; message: string },
+  fetchError?: FetchError,
+): FeedOutcome {
+  const now = context.clock().getTime();
+  const decision = nextPollAfterFailure(
+    now,
+    feed.consecutiveFailures + 1,
+    policyFor(feed, context.settings),
+    { retryAfterMs: fetchError?.retryAfterMs, status: fetchError?.status },
+  );
+  recordPollFailure(context.db, feed.id, {
+    now: new Date(now).toISOString(),
+    nextPollAt: new Date(decision.nextPollAt).toISOString(),
+    code: error.code,
+    message: error.message.slice(0, 500),
+    disable: decision.disable,
+  });
+  context.logger.warn(
+    {
+      feed: feed.name,
+      url: feed.url,
+      code: error.code,
+      failures: feed.consecutiveFailures + 1,
+      disabled: decision.disable,
+    },
+    `feed failed: ${error.message}`,
+  );
+  return { feed, status: 'failed', newItems: 0, matched: 0, error };
+}
+
+/** The key that identifies an item within its feed across polls. Pure. */
+export function itemKey(item: FeedItem): string {
+  if (item.guid) return `g:${item.guid}`;
+  if (item.url) return `u:${item.url}`;
+  return `h:${contentFingerprint(item.title, item.summary)}`;
+}
+
+async function storeNewItems(
+  context: PollContext,
+  feed: FeedRow,
+  items: readonly FeedItem[],
+): Promise<{ newItems: number; matched: number }> {
+  const byKey = new Map<string, FeedItem>();
+  for (const item of items) if (!byKey.has(itemKey(item))) byKey.set(itemKey(item), item);
+  const fresh = unseenKeys(context.db, feed.id, [...byKey.keys()]);
+  const firstPoll = feed.firstPolledAt === null;
+  const results = await Promise.all(
+    fresh.map((key) => storeItem(context, feed, key, byKey.get(key) as FeedItem, firstPoll)),
+  );
+  return { newItems: fresh.length, matched: results.filter(Boolean).length };
+}
+
+/** Reads, analyses and stores one new item; returns whether it matched a watch term. */
+async function storeItem(
+  context: PollContext,
+  feed: FeedRow,
+  key: string,
+  item: FeedItem,
+  firstPoll: boolean,
+): Promise<boolean> {
+  const { db, clock } = context;
+  const source = {
+    feedId: feed.id,
+    itemKey: key,
+    itemUrl: item.url,
+    publishedAt: item.publishedAt,
+  };
+  const itemCanonical = canonicalUrl(item.url);
+  const known = itemCanonical ? findArticleIdByUrl(db, itemCanonical) : null;
+  if (known !== null) {
+    addSource(db, known, source, clock().toISOString());
+    return true;
+  }
+
+  const body = await readArticle(context, item);
+  const analysis = analyze(
+    { title: item.title, text: body.text, url: item.url, publishedAt: item.publishedAt },
+    context.rules,
+  );
+  const now = clock();
+  if (analysis.terms.length === 0) {
+    markSeen(db, feed.id, [key], now.toISOString());
+    return false;
+  }
+  const url = item.url ?? body.canonical ?? feed.url;
+  const canonical = canonicalUrl(body.canonical) ?? itemCanonical ?? `${feed.url}#${key}`;
+  const announce =
+    !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays);
+  saveMatchedArticle(
+    db,
+    {
+      url,
+      canonicalUrl: canonical,
+      contentHash: contentFingerprint(item.title, body.text),
+      title: item.title || body.text.slice(0, 120),
+      summary: item.summary,
+      text: body.text,
+      textSource: body.method,
+      author: item.author ?? body.author,
+      lang: body.lang ?? feed.lang,
+      siteName: body.siteName,
+      publishedAt: item.publishedAt ?? body.publishedAt,
+      analysis,
+    },
+    source,
+    {
+      digest: announce,
+      alerts: announce
+        ? alertsFor(analysis, context.settings.alerts, context.alertDestination)
+        : [],
+    },
+    now.toISOString(),
+  );
+  return true;
+}
+
+function isWithinBackfill(publishedAt: string | null, now: Date, days: number): boolean {
+  if (days <= 0 || !publishedAt) return false;
+  return now.getTime() - Date.parse(publishedAt) <= days * 86_400_000;
+}
+
+/** Alert destinations for an analysed article: every rule whose terms it all mentions. Pure. */
+export function alertsFor(
+  analysis: Analysis,
+  rules: readonly AlertRule[],
+  destination: (rule: AlertRule) => string,
+): { rule: string; destination: string }[] {
+  const terms = new Set(analysis.terms.map((hit) => hit.id));
+  return rules
+    .filter((rule) => rule.terms.every((term) => terms.has(term)))
+    .map((rule) => ({ rule: rule.name, destination: destination(rule) }));
+}
+
+interface ArticleBody {
+  text: string;
+  method: ExtractMethod;
+  canonical: string | null;
+  lang: string | null;
+  siteName: string | null;
+  author: string | null;
+  publishedAt: string | null;
+}
+
+/**
+ * The article's text: the feed's own content when it is the full article, otherwise the page
+ * (a watch term is often only in the body). A refused page (403, paywall, timeout) falls back
+ * to the feed's content, and `method` says so.
+ */
+async function readArticle(context: PollContext, item: FeedItem): Promise<ArticleBody> {
+  const { settings } = context;
+  const feedText = item.contentHtml ? htmlToText(item.contentHtml) : item.summary;
+  const fromFeed: ArticleBody = {
+    text: feedText,
+    method: 'feed',
+    canonical: null,
+    lang: null,
+    siteName: null,
+    author: null,
+    publishedAt: null,
+  };
+  if (
+    !settings.poll.fetchArticles ||
+    !item.url ||
+    feedText.length >= settings.poll.fullTextMinChars
+  )
+    return fromFeed;
+  const page = await context.fetcher.fetch(item.url, { accept: PAGE_ACCEPT });
+  if (!page.ok || page.status !== 200) {
+    if (!page.ok)
+      context.logger.debug(
+        { url: item.url, code: page.error.code },
+        'article page refused, using feed text',
+      );
+    return fromFeed;
+  }
+  const html = decodeDocument(page.body, page.contentType, 'html').text;
+  // The extractor keeps the longer of the page's text and the feed's (paywall stubs, teasers).
+  return extractArticle(html, { url: page.url, feedContentHtml: item.contentHtml ?? item.summary });
+}
+
+const PAGE_ACCEPT = 'text/html, application/xhtml+xml;q=0.9, */*;q=0.1';

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultAnalysisRules } from '../../src/analyze/load.ts';
+import { settingsSchema } from '../../src/config/schema.ts';
+import { createFetcher } from '../../src/ingest/fetch.ts';
+import { silentLogger } from '../../src/log.ts';
+import { type PollContext, runPollCycle } from '../../src/schedule/poll.ts';
+import { countArticles } from '../../src/store/articles.ts';
+import { type Db, openDb } from '../../src/store/db.ts';
+import { activeFeeds, listFeeds, syncConfiguredFeeds } from '../../src/store/feeds.ts';
+import { pendingItems } from '../../src/store/outbox.ts';
+import { searchArticles } from '../../src/store/search.ts';
+import { articleViews } from '../../src/store/views.ts';
+import { articlePage, atomFeed, type BuiltItem, rssFeed } from '../support/feed-builder.ts';
+import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
+
+// Full text long enough that the feed entry counts as the whole article (no page fetch).
+const hdhStory = [
+  'Le ministère de la Santé a confirmé lundi que le Health Data Hub quittera Microsoft Azure.',
+  'La Plateforme des données de santé sera hébergée par un prestataire qualifié SecNumCloud par l’ANSSI, au terme d’un appel d’offres lancé à l’automne.',
+  'La migration doit s’achever avant la fin de l’année prochaine, selon la direction de la plateforme, qui promet une continuité de service pour les projets de recherche en cours.',
+  'Les associations de patients saluent une décision attendue depuis la délibération de la CNIL, tandis que plusieurs hébergeurs français se disent prêts à accueillir les données.',
+  'Le coût de l’opération n’a pas été communiqué. Les équipes techniques devront transférer plusieurs pétaoctets de données pseudonymisées issues de l’Assurance maladie.',
+]
+  .map((p) => `<p>${p}</p>`)
+  .join('\n');
+
+const fixedNow = new Date('2026-03-02T08:00:00+01:00');
+
+describe('poll cycle against the loopback feed server', () => {
+  let server: FeedServer;
+  let db: Db;
+  let context: PollContext;
+  const fetcher = createFetcher({ totalTimeoutMs: 5_000 });
+
+  const hdhItem = (origin: string): BuiltItem => ({
+    title: 'Le Health Data Hub quitte Azure pour un cloud SecNumCloud',
+    link: `${origin}/articles/hdh-quitte-azure?utm_source=rss`,
+    guid: 'lemagit-1001',
+    description: 'Le ministère confirme le départ de Microsoft.',
+    contentHtml: hdhStory,
+    publishedAt: '2026-03-01T09:30:00Z',
+  });
+
+  beforeAll(async () => {
+    server = await startFeedServer();
+    const origin = server.origin;
+    server.set('/articles/ugap-cloud', {
+      contentType: 'text/html; charset=utf-8',
+      body: articlePage({
+        title: 'Cloud : une centrale d’achat élargit son catalogue',
+        paragraphs: [
+          'La centrale d’achat public a annoncé l’ajout de nouvelles offres d’hébergement à son catalogue.',
+          'Les collectivités pourront commander sans publier leur propre appel d’offres, explique l’Union des groupements d’achats publics (UGAP), qui revendique une économie de procédure.',
+        ],
+      }),
+    });
+    server.set('/articles/stockage', {
+      contentType: 'text/html; charset=utf-8',
+      body: articlePage({
+        title: 'Un nouveau service de stockage objet',
+        paragraphs: ['Un fournisseur lance une offre de stockage compatible S3 pour les PME.'],
+      }),
+    });
+    server.set('/lemagit.xml', {
+      contentType: 'application/rss+xml; charset=utf-8',
+      etag: '"lemagit-v1"',
+      body: rssFeed({
+        title: 'LeMagIT',
+        link: origin,
+        items: [
+          hdhItem(origin),
+          {
+            title: 'Cloud : une centrale d’achat élargit son catalogue',
+            link: `${origin}/articles/ugap-cloud`,
+            description: 'Nouvelles offres d’hébergement pour les collectivités.',
+            publishedAt: '2026-03-01T10:00:00Z',
+          },
+          {
+            title: 'Un nouveau service de stockage objet',
+            link: `${origin}/articles/stockage`,
+            description: 'Une offre compatible S3.',
+            publishedAt: '2026-03-01T11:00:00Z',
+          },
+        ],
+      }),
+    });
+    server.set('/silicon.atom', {
+      contentType: 'application/atom+xml',
+      lastModified: 'Sun, 01 Mar 2026 12:00:00 GMT',
+      body: atomFeed({
+        title: 'Silicon',
+        link: origin,
+        items: [
+          {
+            ...hdhItem(origin),
+            guid: 'urn:silicon:77',
+            link: `${origin}/articles/hdh-quitte-azure#xtor=RSS`,
+          },
+        ],
+      }),
+    });
+    server.set('/broken.xml', { status: 500 });
+
+    db = openDb(':memory:');
+    syncConfiguredFeeds(
+      db,
+      [
+        { name: 'LeMagIT', url: server.url('/lemagit.xml') },
+        { name: 'Silicon', url: server.url('/silicon.atom') },
+        { name: 'En panne', url: server.url('/broken.xml') },
+      ],
+      fixedNow.toISOString(),
+    );
+    context = {
+      db,
+      fetcher,
+      rules: defaultAnalysisRules(),
+      settings: settingsSchema.parse({}),
+      alertDestination: () => 'console',
+      logger: silentLogger(),
+      clock: () => fixedNow,
+      random: () => 0.5,
+    };
+  });
+
+  afterAll(async () => {
+    await fetcher.close();
+    await server.close();
+    db.close();
+  });
+
+  it('stores what matches on the first cycle, without announcing it', async () => {
+    const summary = await runPollCycle(context, activeFeeds(db));
+    expect(summary).toMatchObject({
+      feeds: 3,
+      fetched: 2,
+      notModified: 0,
+      failed: 1,
+      newItems: 4,
+      matched: 3,
+    });
+    expect(countArticles(db)).toBe(2);
+    expect(pendingItems(db, 'digest-item')).toEqual([]);
+  });
+
+  it('finds a watch term only present in the article page', () => {
+    const page = searchArticles(db, { term: 'ugap' });
+    expect(page.results.map((r) => r.url)).toEqual([server.url('/articles/ugap-cloud')]);
+  });
+
+  it('stores an article seen on two feeds once, with both sources', () => {
+    const [result] = searchArticles(db, { term: 'health-data-hub' }).results;
+    expect(result).toBeDefined();
+    const [view] = articleViews(db, [result?.id as number]);
+    expect(view?.sources.map((s) => s.name)).toEqual(['LeMagIT', 'Silicon']);
+  });
+
+  it('asks again with validators and gets 304s, storing nothing', async () => {
+    const before = server.requests.length;
+    const summary = await runPollCycle(context, activeFeeds(db));
+    expect(summary).toMatchObject({
+      fetched: 0,
+      notModified: 2,
+      failed: 1,
+      newItems: 0,
+      matched: 0,
+    });
+    const feedRequests = server.requests.slice(before).filter((r) => r.path !== '/broken.xml');
+    expect(
+      feedRequests.map((r) => r.headers['if-none-match'] ?? r.headers['if-modified-since']),
+    ).toEqual(expect.arrayContaining(['"lemagit-v1"', 'Sun, 01 Mar 2026 12:00:00 GMT']));
+    expect(server.hits('/articles/stockage')).toBe(1);
+  });
+
+  it('records the broken feed failure and backs it off', () => {
+    const broken = listFeeds(db).find((feed) => feed.name === 'En panne');
+    expect(broken).toMatchObject({ consecutiveFailures: 2, lastErrorCode: 'FETCH_HTTP' });
+    expect(Date.parse(broken?.nextPollAt ?? '')).toBeGreaterThan(fixedNow.getTime() + 15 * 60_000);
+  });
+
+  it('announces a new matching item once the feed is known', async () => {
+    const origin = server.origin;
+    server.set('/lemagit.xml', {
+      contentType: 'application/rss+xml; charset=utf-8',
+      etag: '"lemagit-v2"',
+      body: rssFeed({
+        title: 'LeMagIT',
+        link: origin,
+        items: [
+          {
+            title: 'SecNum Cloud : un troisième acteur qualifié',
+            link: `${origin}/articles/secnumcloud-3`,
+            description: `L’ANSSI a délivré la qualification SecNumCloud à un nouvel hébergeur. ${'Les détails du référentiel sont publiés. '.repeat(40)}`,
+            publishedAt: '2026-03-02T06:00:00Z',
+          },
+          hdhItem(origin),
+        ],
+      }),
+    });
+    const summary = await runPollCycle(context, activeFeeds(db));
+    expect(summary).toMatchObject({ fetched: 1, newItems: 1, matched: 1 });
+    expect(pendingItems(db, 'digest-item')).toHaveLength(1);
+  });
+});

@@ -1,0 +1,197 @@
+/**
+ * Deadlines and dated events, resolved to ISO dates where the day is determinable:
+ * « jusqu’au 30 mars 2026 », « le 9 février », « vendredi 26/01/2024 », "March 30, 2026",
+ * "by 30 June". The phrase keeps its lead-in (« jusqu’au », « avant le », "by").
+ *
+ * Decisions:
+ * - A day without a year takes the year that puts it nearest to `publishedAt` (a December
+ *   article's « le 9 janvier » is next January); without `publishedAt` it is left out. The
+ *   clock is never read.
+ * - « fin mars 2026 » and « d’ici fin 2026 » resolve to the last day of that month or year:
+ *   the press uses them as deadlines and the last day is the deadline they state.
+ * - Seasons (« d’ici l’été 2026 »), « début 2026 » and « mi-février » are left out: no day is
+ *   determinable and inventing one would put a false date in the « à venir » list.
+ * - Publication bylines (« Publié le 24 janvier 2022 », "Updated on") are not events.
+ *
+ * Pure.
+ */
+import type { DeadlineHit } from './types.ts';
+
+const FR_MONTHS: Record<string, number> = {
+  janvier: 1,
+  janv: 1,
+  fevrier: 2,
+  fevr: 2,
+  fev: 2,
+  mars: 3,
+  avril: 4,
+  avr: 4,
+  mai: 5,
+  juin: 6,
+  juillet: 7,
+  juil: 7,
+  aout: 8,
+  septembre: 9,
+  sept: 9,
+  octobre: 10,
+  oct: 10,
+  novembre: 11,
+  nov: 11,
+  decembre: 12,
+  dec: 12,
+};
+const EN_MONTHS: Record<string, number> = {
+  January: 1,
+  February: 2,
+  March: 3,
+  April: 4,
+  May: 5,
+  June: 6,
+  July: 7,
+  August: 8,
+  September: 9,
+  October: 10,
+  November: 11,
+  December: 12,
+  Jan: 1,
+  Feb: 2,
+  Mar: 3,
+  Apr: 4,
+  Jun: 6,
+  Jul: 7,
+  Aug: 8,
+  Sep: 9,
+  Sept: 9,
+  Oct: 10,
+  Nov: 11,
+  Dec: 12,
+};
+
+const FR_MONTH = String.raw`janvier|janv\.?|f[ée]vrier|f[ée]vr\.?|f[ée]v\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|ao[uû]t|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre|d[ée]c\.?`;
+const EN_MONTH = String.raw`January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?`;
+const WEEKDAY = String.raw`(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+`;
+
+/** Each pattern yields day, month, year groups (`d`, `m`, `y`); `end` marks « fin … ». */
+const PATTERNS: RegExp[] = [
+  new RegExp(
+    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<d>1er|\d{1,2})\s+(?<fm>${FR_MONTH})(?:\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    'giu',
+  ),
+  new RegExp(
+    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<em>${EN_MONTH})\s+(?<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<em>${EN_MONTH})(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    'gu',
+  ),
+  new RegExp(
+    String.raw`(?<![\p{L}\d/.])(?:${WEEKDAY})?(?<d>\d{1,2})[/.](?<nm>\d{1,2})[/.](?<y>\d{4})(?![\d/])`,
+    'giu',
+  ),
+  /(?<![\p{L}\d-])(?<y>\d{4})-(?<nm>\d{2})-(?<d>\d{2})(?![\d])/gu,
+  new RegExp(
+    String.raw`(?<![\p{L}\d])(?<end>fin)\s+(?:(?:du\s+mois\s+)?d['’]\s?|de\s+)?(?<fm>${FR_MONTH})(?:\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    'giu',
+  ),
+  /(?<![\p{L}\d])(?<end>fin)\s+(?:(?:de\s+l['’]\s?)?année\s+)?(?<y>\d{4})(?![\p{L}\d])/giu,
+];
+const LEAD_IN =
+  /(?:jusqu['’]\s?(?:au|à|a)|avant\s+(?:le|la)?|après\s+le|d['’]ici\s+(?:au|le|la|à)?|dès\s+(?:le)?|à\s+partir\s+du|à\s+compter\s+du|au\s+plus\s+tard\s+(?:le)?|depuis\s+le|prévue?s?\s+(?:le|pour)|attendue?s?\s+(?:le|pour|d['’]ici)|le|du|au|by|until|before|on|from|after|as\s+of|no\s+later\s+than)\s*$/iu;
+const BYLINE =
+  /(?:publié|mis\s+à\s+jour|modifié|actualisé|published|updated|posted)(?:\s+(?:le|on))?[\s:,]*$/iu;
+
+/**
+ * Dated phrases of `text`, in order of appearance, with ISO dates (`YYYY-MM-DD`). The same
+ * date written the same way is listed once. `publishedAt` (ISO) anchors years left out. Pure.
+ */
+export function extractDeadlines(text: string, publishedAt?: string | null): DeadlineHit[] {
+  const anchor = publishedAt ? Date.parse(publishedAt) : Number.NaN;
+  const found: Array<{ at: number; hit: DeadlineHit }> = [];
+  const taken: Array<[number, number]> = [];
+  for (const pattern of PATTERNS) {
+    for (const match of text.matchAll(pattern)) {
+      const start = match.index;
+      const end = start + match[0].length;
+      if (taken.some(([from, to]) => start < to && end > from)) continue;
+      const before = text.slice(Math.max(0, start - 40), start);
+      if (BYLINE.test(before)) continue;
+      const date = resolve(match.groups ?? {}, anchor);
+      if (!date) continue;
+      const leadIn = LEAD_IN.exec(before);
+      const phraseStart = leadIn ? start - leadIn[0].length : start;
+      const phrase = text.slice(phraseStart, end).replace(/\s+/g, ' ').trim();
+      taken.push([start, end]);
+      found.push({ at: phraseStart, hit: { date, text: phrase } });
+    }
+  }
+  const seen = new Set<string>();
+  return found
+    .sort((a, b) => a.at - b.at)
+    .map((entry) => entry.hit)
+    .filter((hit) => {
+      const key = `${hit.date} ${hit.text.toLowerCase()}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+}
+
+function resolve(groups: Record<string, string | undefined>, anchor: number): string | null {
+  const month = monthOf(groups);
+  const explicitYear = groups.y ? Number(groups.y) : null;
+  if (groups.end !== undefined) {
+    const year = explicitYear ?? nearestYear(anchor, month ?? 12, 28);
+    if (year === null) return null;
+    const lastMonth = month ?? 12;
+    return iso(year, lastMonth, daysIn(year, lastMonth));
+  }
+  if (month === null || !groups.d) return null;
+  const day = groups.d.toLowerCase() === '1er' ? 1 : Number(groups.d);
+  const year = explicitYear ?? nearestYear(anchor, month, day);
+  if (year === null || year < 1900 || year > 2200) return null;
+  if (day < 1 || day > daysIn(year, month)) return null;
+  return iso(year, month, day);
+}
+
+function monthOf(groups: Record<string, string | undefined>): number | null {
+  if (groups.fm)
+    return (
+      FR_MONTHS[
+        groups.fm
+          .toLowerCase()
+          .normalize('NFKD')
+          .replace(/[\u0300-\u036f.]/g, '')
+      ] ?? null
+    );
+  if (groups.em) return EN_MONTHS[groups.em.replace('.', '')] ?? null;
+  if (groups.nm) {
+    const month = Number(groups.nm);
+    return month >= 1 && month <= 12 ? month : null;
+  }
+  return null;
+}
+
+/** The year (publication year ± 1) putting month/day nearest the publication date. */
+function nearestYear(anchor: number, month: number, day: number): number | null {
+  if (Number.isNaN(anchor)) return null;
+  const base = new Date(anchor).getUTCFullYear();
+  let best: number | null = null;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const year of [base - 1, base, base + 1]) {
+    const distance = Math.abs(Date.UTC(year, month - 1, day) - anchor);
+    if (distance < bestDistance) {
+      best = year;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+function daysIn(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function iso(year: number, month: number, day: number): string {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}

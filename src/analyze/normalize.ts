@@ -1,0 +1,460 @@
+/**
+ * The shared folding of the analysis stage. Text is cut into word tokens whose `norms` are
+ * folded (NFKD without marks, lower case, œ → oe) while `starts`/`ends` point into the original
+ * string, so matches are found on folded words and snippets are cut from the original text.
+ *
+ * Folding rules, and why:
+ * - Apostrophes (’ ' ʼ ‘) and hyphens separate words; French elisions (l’, d’, qu’, jusqu’…)
+ *   and the English possessive 's are dropped, so « l’UGAP », « d'UGAP » and "France's" match
+ *   like « UGAP » and "France".
+ * - Dotted acronyms (« U.G.A.P. ») and spaced capitals (« U G A P ») become one word.
+ * - A word split by a hyphen at a line end (« héber-\ngement ») is joined again; other line
+ *   breaks are plain spaces, so a long name wrapped over two lines still matches.
+ * - Sentence punctuation, brackets, quotes and blank lines set a `break`: a phrase never spans
+ *   two sentences or an ignored region.
+ * - URLs and navigation lines (breadcrumbs, « À lire aussi » blocks, menus) are ignored: a
+ *   term there is a link, not news (see `ignoredSpans`).
+ *
+ * Everything here is pure and reads no clock.
+ */
+
+/** A half-open range `[start, end)` of UTF-16 offsets into the original text. */
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Word tokens of a text, as parallel arrays (cheap at megabytes of text). */
+export interface Tokens {
+  /** The original text the offsets refer to. */
+  source: string;
+  count: number;
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Folded form of each token: lower case, no accents, ligatures expanded. */
+  norms: string[];
+  /** 1 when a sentence break or an ignored region lies between token i-1 and token i. */
+  breaks: Uint8Array;
+}
+
+const WORD = 1;
+/** Invisible characters (soft hyphen, zero-width joiners) that must not split a word. */
+const TRANSPARENT = 2;
+const CHAR_CLASS = buildCharClasses();
+const BREAK_CHARS = new Set([...'.!?;:()[]{}|«»"“”•·…>›<‹'].map((ch) => ch.charCodeAt(0)));
+const APOSTROPHES = new Set([0x27, 0x2019, 0x2bc, 0x2018, 0x60, 0xb4]);
+const ELISIONS = new Set([
+  'l',
+  'd',
+  'j',
+  'm',
+  'n',
+  's',
+  't',
+  'c',
+  'qu',
+  'jusqu',
+  'lorsqu',
+  'puisqu',
+  'quoiqu',
+  'presqu',
+]);
+const MARKS = /[\p{M}\u00ad\u200b-\u200d\u2060\ufeff]/gu;
+const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij' };
+const LIGATURE_RE = /[œæßĳ]/g;
+const foldCache = new Map<string, string>();
+
+function buildCharClasses(): Uint8Array {
+  const classes = new Uint8Array(0x10000);
+  const wordChar = /[\p{L}\p{N}\p{M}]/u;
+  for (let code = 0; code < 0x10000; code++) {
+    if (code >= 0xd800 && code <= 0xdfff) continue;
+    if (wordChar.test(String.fromCharCode(code))) classes[code] = WORD;
+  }
+  for (const code of [0xad, 0x200b, 0x200c, 0x200d, 0x2060, 0xfeff]) classes[code] = TRANSPARENT;
+  return classes;
+}
+
+/** Folds one word or phrase: NFKD without combining marks, lower case, ligatures expanded. Pure. */
+export function fold(text: string): string {
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    if (text.charCodeAt(i) > 127) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return text.toLowerCase();
+  const cached = foldCache.get(text);
+  if (cached !== undefined) return cached;
+  const folded = text
+    .toLowerCase()
+    .replace(LIGATURE_RE, (ch) => LIGATURES[ch] ?? ch)
+    .normalize('NFKD')
+    .replace(MARKS, '');
+  // Memoised because the same accented words (« données », « santé ») recur in every article.
+  if (foldCache.size < 50_000) foldCache.set(text, folded);
+  return folded;
+}
+
+/**
+ * Cuts `source` into folded word tokens, skipping `ignored` spans (sorted, non-overlapping;
+ * see `ignoredSpans`). Pure; linear in the length of the text.
+ */
+export function tokenize(source: string, ignored: readonly Span[] = []): Tokens {
+  let capacity = Math.max(16, source.length >> 3);
+  let starts = new Int32Array(capacity);
+  let ends = new Int32Array(capacity);
+  let breaks = new Uint8Array(capacity);
+  const norms: string[] = [];
+  let count = 0;
+  let pendingBreak = 1;
+  let newlines = 0;
+  let region = 0;
+  let nextIgnored = ignored[0]?.start ?? Number.POSITIVE_INFINITY;
+  const length = source.length;
+  let i = 0;
+  while (i < length) {
+    if (i >= nextIgnored) {
+      i = Math.max(i, ignored[region]?.end ?? i);
+      region++;
+      nextIgnored = ignored[region]?.start ?? Number.POSITIVE_INFINITY;
+      pendingBreak = 1;
+      continue;
+    }
+    const code = source.charCodeAt(i);
+    if (CHAR_CLASS[code] !== WORD) {
+      if (code === 10) {
+        if (++newlines >= 2) pendingBreak = 1;
+      } else if (code !== 32 && code !== 9 && code !== 13 && code !== 0xa0) {
+        newlines = 0;
+        if (BREAK_CHARS.has(code)) pendingBreak = 1;
+      }
+      i++;
+      continue;
+    }
+    const start = i;
+    let ascii = code < 128;
+    let j = i + 1;
+    const stop = Math.min(length, nextIgnored);
+    while (j < stop) {
+      const next = source.charCodeAt(j);
+      if (CHAR_CLASS[next] === 0) break;
+      if (next > 127) ascii = false;
+      j++;
+    }
+    const raw = source.slice(start, j);
+    const norm = ascii ? raw.toLowerCase() : fold(raw);
+    i = j;
+    if (isElided(source, norm, start, j)) continue;
+    if (count === capacity) {
+      capacity *= 2;
+      starts = grow(starts, capacity);
+      ends = grow(ends, capacity);
+      breaks = grow(breaks, capacity);
+    }
+    starts[count] = start;
+    ends[count] = j;
+    breaks[count] = pendingBreak;
+    norms.push(norm);
+    count++;
+    pendingBreak = 0;
+    newlines = 0;
+  }
+  const tokens: Tokens = {
+    source,
+    count,
+    starts: starts.subarray(0, count),
+    ends: ends.subarray(0, count),
+    norms,
+    breaks: breaks.subarray(0, count),
+  };
+  return joinSplitWords(tokens);
+}
+
+function grow<T extends Int32Array | Uint8Array>(array: T, capacity: number): T {
+  const bigger = new (array.constructor as new (size: number) => T)(capacity);
+  bigger.set(array);
+  return bigger;
+}
+
+/** French elision before an apostrophe (« l’ », « qu’ »), or the English possessive `'s`. */
+function isElided(source: string, norm: string, start: number, end: number): boolean {
+  if (norm.length <= 7 && ELISIONS.has(norm) && APOSTROPHES.has(source.charCodeAt(end))) {
+    return CHAR_CLASS[source.charCodeAt(end + 1)] === WORD;
+  }
+  return (
+    norm === 's' &&
+    start > 1 &&
+    APOSTROPHES.has(source.charCodeAt(start - 1)) &&
+    CHAR_CLASS[source.charCodeAt(start - 2)] === WORD
+  );
+}
+
+/**
+ * Second pass for the rare joins: dotted acronyms (« U.G.A.P. »), spaced capitals
+ * (« U G A P », three letters or more) and words hyphenated at a line end. Compacts in place.
+ */
+function joinSplitWords(tokens: Tokens): Tokens {
+  const { source, starts, ends, norms, breaks } = tokens;
+  let out = 0;
+  let k = 0;
+  while (k < tokens.count) {
+    let end = ends[k] as number;
+    let norm = norms[k] as string;
+    let next = k + 1;
+    if (isLetter(norm)) {
+      next = joinAcronym(tokens, k);
+      if (next > k + 1) {
+        norm = norms.slice(k, next).join('');
+        end = ends[next - 1] as number;
+      }
+    }
+    while (
+      next < tokens.count &&
+      source.charCodeAt(end) === 45 &&
+      isLineEndHyphen(source, end, starts[next] as number)
+    ) {
+      norm += norms[next];
+      end = ends[next] as number;
+      next++;
+    }
+    starts[out] = starts[k] as number;
+    ends[out] = end;
+    breaks[out] = breaks[k] as number;
+    norms[out] = norm;
+    out++;
+    k = next;
+  }
+  norms.length = out;
+  return {
+    source,
+    count: out,
+    starts: starts.subarray(0, out),
+    ends: ends.subarray(0, out),
+    norms,
+    breaks: breaks.subarray(0, out),
+  };
+}
+
+/** Index after the acronym starting at token k (k + 1 when there is none). */
+function joinAcronym(tokens: Tokens, k: number): number {
+  const { source, starts, ends, norms } = tokens;
+  let next = k + 1;
+  let dotted = true;
+  let spaced = isUpperAscii(source.charCodeAt(starts[k] as number));
+  while (next < tokens.count && isLetter(norms[next]) && (dotted || spaced)) {
+    const gap = source.slice(ends[next - 1], starts[next]);
+    dotted &&= gap === '.' || gap === '. ';
+    spaced &&= gap === ' ' && isUpperAscii(source.charCodeAt(starts[next] as number));
+    if (!dotted && !spaced) break;
+    next++;
+  }
+  const letters = next - k;
+  if (dotted && letters >= 2) return next;
+  if (spaced && letters >= 3) return next;
+  return k + 1;
+}
+
+function isLetter(norm: string | undefined): boolean {
+  return norm?.length === 1 && norm >= 'a' && norm <= 'z';
+}
+
+function isUpperAscii(code: number): boolean {
+  return code >= 65 && code <= 90;
+}
+
+function isLineEndHyphen(source: string, from: number, to: number): boolean {
+  const gap = source.slice(from, to);
+  return /^-[ \t]*\r?\n[ \t]*$/.test(gap) && CHAR_CLASS[source.charCodeAt(to)] === WORD;
+}
+
+const URL_RE =
+  /\b(?:https?:\/\/|www\.)[^\s<>"'«»]+|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:fr|com|org|net|eu|io|info|be|ch|de|uk|co|tech|news|cloud|health)\b(?:\/[^\s<>"'«»]*)?/gi;
+const RELATED_LABEL_RE =
+  /^[ \t]*(?:[-•*·>][ \t]*)?(?:(?:à|a)\s+lire\s+(?:aussi|également)|lire\s+(?:aussi|également)|à\s+voir\s+aussi|voir\s+aussi|sur\s+le\s+même\s+(?:sujet|thème)|dans\s+la\s+même\s+rubrique|articles?\s+(?:liés|similaires|connexes|recommandés)|nos\s+derniers\s+articles|read\s+(?:more|also|next)|related(?:\s+(?:articles?|posts?|stories|content))?|see\s+also|more\s+on\s+this(?:\s+topic)?|tags?|mots[- ]clés|partager(?:\s+(?:sur|cet\s+article))?|share\s+this)\b[^\n]*/gim;
+const BREADCRUMB_RE = /^[ \t]*(?:accueil|home)[ \t]*[>›»/|][^\n]*/gim;
+
+/**
+ * Spans of `source` whose words must not count: URLs (with or without scheme, bare domains
+ * such as `ugap.fr`), breadcrumb trails (« Accueil > Santé > … », up to the last crumb),
+ * « À lire aussi » / "Related" lines with the short lines that follow them up to a blank line,
+ * and menu lines made of four or more short items separated by `|`. Sorted, merged. Pure.
+ */
+export function ignoredSpans(source: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of source.matchAll(URL_RE)) {
+    spans.push({ start: match.index, end: match.index + match[0].length });
+  }
+  for (const match of source.matchAll(BREADCRUMB_RE)) {
+    const line = match[0];
+    const last = Math.max(line.lastIndexOf('>'), line.lastIndexOf('›'), line.lastIndexOf('»'));
+    if (last > 0) spans.push({ start: match.index, end: match.index + last + 1 });
+  }
+  for (const match of source.matchAll(RELATED_LABEL_RE)) {
+    spans.push({ start: match.index, end: relatedBlockEnd(source, match.index, match[0]) });
+  }
+  spans.push(...menuLines(source));
+  return mergeSpans(spans);
+}
+
+/** A label line alone (« À lire aussi ») heads a block of short link lines ending at a blank line. */
+function relatedBlockEnd(source: string, start: number, line: string): number {
+  let end = start + line.length;
+  if (line.trim().length > 40) return end;
+  while (end < source.length) {
+    const lineStart = end + 1;
+    if (source.charCodeAt(end) !== 10) break;
+    const lineEnd = source.indexOf('\n', lineStart);
+    const stop = lineEnd < 0 ? source.length : lineEnd;
+    const text = source.slice(lineStart, stop).trim();
+    if (text === '' || text.length > 160 || /[.!?]$/.test(text)) break;
+    end = stop;
+  }
+  return end;
+}
+
+function menuLines(source: string): Span[] {
+  const spans: Span[] = [];
+  let from = source.indexOf(' | ');
+  while (from >= 0) {
+    const start = source.lastIndexOf('\n', from) + 1;
+    const newline = source.indexOf('\n', from);
+    const end = newline < 0 ? source.length : newline;
+    const items = source.slice(start, end).split(' | ');
+    if (items.length >= 4 && items.every((item) => item.trim().length <= 40)) {
+      spans.push({ start, end });
+    }
+    from = source.indexOf(' | ', end);
+  }
+  return spans;
+}
+
+function mergeSpans(spans: Span[]): Span[] {
+  spans.sort((a, b) => a.start - b.start);
+  const merged: Span[] = [];
+  for (const span of spans) {
+    const last = merged[merged.length - 1];
+    if (last && span.start <= last.end) last.end = Math.max(last.end, span.end);
+    else merged.push({ ...span });
+  }
+  return merged;
+}
+
+const ABBREVIATIONS = new Set([
+  'm',
+  'mm',
+  'mme',
+  'mmes',
+  'mlle',
+  'dr',
+  'pr',
+  'me',
+  'st',
+  'ste',
+  'art',
+  'cf',
+  'p',
+  'pp',
+  'n',
+  'no',
+  'vol',
+  'etc',
+  'env',
+  'av',
+  'bd',
+  'mr',
+  'mrs',
+  'ms',
+  'vs',
+  'e.g',
+  'i.e',
+  'fig',
+  'ch',
+]);
+const TERMINATORS = new Set([...'.!?…'].map((ch) => ch.charCodeAt(0)));
+const CLOSERS = new Set([...'"»”’)]'].map((ch) => ch.charCodeAt(0)));
+
+/**
+ * The sentence of `source` containing `[start, end)`, looking at most `limit` characters each
+ * way. A sentence ends at . ! ? … followed by a capital (not after an abbreviation or an
+ * initial), at a blank line, or at a line break after punctuation or before a capital or a
+ * bullet (titles and list items have no full stop). Pure.
+ */
+export function sentenceAround(source: string, start: number, end: number, limit = 400): Span {
+  const floor = Math.max(0, start - limit);
+  let from = floor;
+  for (let p = start - 1; p >= floor; p--) {
+    if (isBoundaryAt(source, p)) {
+      from = p + 1;
+      break;
+    }
+  }
+  const ceiling = Math.min(source.length, end + limit);
+  let to = ceiling;
+  for (let p = end; p < ceiling; p++) {
+    if (isBoundaryAt(source, p)) {
+      to = source.charCodeAt(p) === 10 ? p : p + 1;
+      while (to < source.length && CLOSERS.has(source.charCodeAt(to))) to++;
+      break;
+    }
+  }
+  while (from < to && /\s/.test(source.charAt(from))) from++;
+  while (to > from && /\s/.test(source.charAt(to - 1))) to--;
+  return { start: from, end: to };
+}
+
+/** Whether a sentence ends at offset p (the terminator or the line break itself). */
+function isBoundaryAt(source: string, p: number): boolean {
+  const code = source.charCodeAt(p);
+  if (code === 10) {
+    const before = previousNonSpace(source, p);
+    if (before < 0 || source.charCodeAt(before) === 10) return true;
+    const after = nextNonSpace(source, p + 1);
+    if (after < 0 || source.charCodeAt(after) === 10) return true;
+    const last = source.charCodeAt(before);
+    return (
+      TERMINATORS.has(last) ||
+      last === 58 ||
+      CLOSERS.has(last) ||
+      startsLikeSentence(source.charAt(after))
+    );
+  }
+  if (!TERMINATORS.has(code)) return false;
+  let q = p + 1;
+  while (q < source.length && CLOSERS.has(source.charCodeAt(q))) q++;
+  if (q < source.length && !/\s/.test(source.charAt(q))) return false;
+  const after = nextNonSpace(source, q);
+  if (after >= 0 && !startsLikeSentence(source.charAt(after))) return false;
+  if (code !== 46) return true;
+  const wordStart = wordStartBefore(source, p);
+  const word = source.slice(wordStart, p);
+  if (word.length === 1 && word !== word.toLowerCase()) return false;
+  return !ABBREVIATIONS.has(fold(word));
+}
+
+function startsLikeSentence(ch: string): boolean {
+  return ch !== ch.toLowerCase() || /[\d«"“•\-–—*([]/.test(ch);
+}
+
+function previousNonSpace(source: string, p: number): number {
+  let q = p - 1;
+  while (
+    q >= 0 &&
+    (source.charCodeAt(q) === 32 || source.charCodeAt(q) === 9 || source.charCodeAt(q) === 13)
+  )
+    q--;
+  return q;
+}
+
+function nextNonSpace(source: string, p: number): number {
+  let q = p;
+  while (q < source.length && /[ \t\r\u00a0]/.test(source.charAt(q))) q++;
+  return q < source.length ? q : -1;
+}
+
+function wordStartBefore(source: string, p: number): number {
+  let q = p;
+  while (q > 0 && CHAR_CLASS[source.charCodeAt(q - 1)] === WORD) q--;
+  return q;
+}

@@ -10,11 +10,13 @@ export function register(program: Command): void {
     .description('every feed with its poll state')
     .action(async (_options, command: Command) => {
       const { json, db } = globalOptions(command);
-      const { openApp } = await import('../app.ts');
+      const { loadConfig } = await import('../config/load.ts');
+      const { openDb } = await import('../store/db.ts');
       const { listFeeds } = await import('../store/feeds.ts');
-      const app = openApp({ dbPath: db, logger: (await import('../log.ts')).silentLogger() });
+      // Read-only: listing must not re-seed feeds from another sources file.
+      const database = openDb(loadConfig({ dbPath: db }).paths.db, { readonly: true });
       try {
-        const rows = listFeeds(app.db).map((feed) => ({
+        const rows = listFeeds(database).map((feed) => ({
           id: feed.id,
           name: feed.name,
           url: feed.url,
@@ -42,7 +44,7 @@ export function register(program: Command): void {
               .join('\n') || 'No feed configured.',
           );
       } finally {
-        await app.close();
+        database.close();
       }
     });
 }

@@ -12,28 +12,16 @@ export function register(program: Command): void {
     .action(async (options: { sources?: string }, command: Command) => {
       const { json, db } = globalOptions(command);
       const { openApp } = await import('../app.ts');
-      const { runPollCycle } = await import('../schedule/poll.ts');
+      const { logFeedOutcome, runPollCycle } = await import('../schedule/poll.ts');
       const { activeFeeds } = await import('../store/feeds.ts');
       const app = openApp({ dbPath: db, sourcesPath: options.sources });
       try {
         const feeds = activeFeeds(app.db);
         let done = 0;
-        const showProgress = !json && process.stderr.isTTY;
         const summary = await runPollCycle(app.pollContext(), feeds, (outcome) => {
           done += 1;
-          app.logger.info(
-            {
-              feed: outcome.feed.name,
-              status: outcome.status,
-              newItems: outcome.newItems,
-              matched: outcome.matched,
-              ...outcome.error,
-            },
-            `feed ${outcome.status}`,
-          );
-          if (showProgress) process.stderr.write(`\r${done}/${feeds.length} feeds`);
+          logFeedOutcome(app.logger, outcome, `[${done}/${feeds.length}]`);
         });
-        if (showProgress) process.stderr.write('\n');
         if (json) printJson(summary);
         else
           printText(

@@ -57,7 +57,23 @@ export interface FeedOutcome {
   status: 'fetched' | 'not-modified' | 'failed';
   newItems: number;
   matched: number;
-  error?: { code: string; message: string };
+  error?: { code: string; message: string; failures: number; disabled: boolean };
+}
+
+/** One log line per feed: info when it answered, warn when it failed; `prefix` e.g. "[3/12]". */
+export function logFeedOutcome(logger: Logger, outcome: FeedOutcome, prefix = ''): void {
+  const { feed, status, newItems, matched, error } = outcome;
+  const lead = prefix ? `${prefix} ` : '';
+  if (error)
+    logger.warn(
+      { feed: feed.name, url: feed.url, ...error },
+      `${lead}${feed.name}: failed: ${error.message}`,
+    );
+  else
+    logger.info(
+      { feed: feed.name, status, newItems, matched },
+      `${lead}${feed.name}: ${status}, ${newItems} new, ${matched} matched`,
+    );
 }
 
 /** Polls `feeds` concurrently (the fetcher bounds concurrency) and sums up the cycle. */
@@ -172,17 +188,13 @@ function recordFailure(
     message: error.message.slice(0, 500),
     disable: decision.disable,
   });
-  context.logger.warn(
-    {
-      feed: feed.name,
-      url: feed.url,
-      code: error.code,
-      failures: feed.consecutiveFailures + 1,
-      disabled: decision.disable,
-    },
-    `feed failed: ${error.message}`,
-  );
-  return { feed, status: 'failed', newItems: 0, matched: 0, error };
+  return {
+    feed,
+    status: 'failed',
+    newItems: 0,
+    matched: 0,
+    error: { ...error, failures: feed.consecutiveFailures + 1, disabled: decision.disable },
+  };
 }
 
 /** The key that identifies an item within its feed across polls. Pure. */

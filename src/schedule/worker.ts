@@ -9,7 +9,7 @@ import { queueDigest } from '../deliver/digest.ts';
 import { dispatchDue, type Sinks } from '../deliver/dispatch.ts';
 import { dueFeeds } from '../store/feeds.ts';
 import { recoverInFlight } from '../store/outbox.ts';
-import { type CycleSummary, runPollCycle } from './poll.ts';
+import { type CycleSummary, logFeedOutcome, runPollCycle } from './poll.ts';
 
 export interface WorkerOptions {
   sinks: Sinks;
@@ -66,16 +66,7 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
   const pollDue = async () => {
     const feeds = dueFeeds(db, new Date().toISOString());
     const summary = await runPollCycle(context, feeds, (outcome) =>
-      logger.info(
-        {
-          feed: outcome.feed.name,
-          status: outcome.status,
-          newItems: outcome.newItems,
-          matched: outcome.matched,
-          ...outcome.error,
-        },
-        `feed ${outcome.status}`,
-      ),
+      logFeedOutcome(logger, outcome),
     );
     if (summary.feeds > 0) logger.info(summary, 'poll cycle');
     options.onCycle?.(summary);

@@ -2,7 +2,7 @@
  * Opening the one SQLite file: pragmas, then pending migrations, each with its `user_version`
  * bump inside one transaction so a crash never leaves half a schema.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations.ts';
@@ -28,6 +28,11 @@ export interface OpenOptions {
  * this code.
  */
 export function openDb(file: string, options: OpenOptions = {}): Db {
+  if (options.readonly && file !== ':memory:' && !existsSync(file))
+    throw new StoreError(
+      'STORE_MISSING',
+      `no database at ${file} yet: run \`vigie poll --once\` or \`npm start\` first`,
+    );
   let db: Db;
   try {
     if (file !== ':memory:' && !options.readonly)

@@ -70,9 +70,9 @@ describe('openDb', () => {
     expect(() => openDb(file)).toThrow(/upgrade Vigie/);
   });
 
-  it('names the file it cannot open read-only', () => {
+  it('says how to create the database when it does not exist yet', () => {
     expect(() => openDb('/nonexistent/dir/vigie.db', { readonly: true })).toThrow(
-      /cannot open database \/nonexistent\/dir\/vigie.db/,
+      'no database at /nonexistent/dir/vigie.db yet: run `vigie poll --once` or `npm start` first',
     );
   });
 });

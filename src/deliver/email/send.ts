@@ -130,14 +130,18 @@ export async function writeEml(dir: string, date: string, message: EmlMessage): 
     ...(message.sentAt ? { date: message.sentAt } : {}),
   };
   const temporary = path.join(dir, `.${date}.eml.${process.pid}.${randomBytes(4).toString('hex')}`);
+  let folderReady = false;
   try {
     const info = await composer.sendMail(options);
     await mkdir(dir, { recursive: true });
+    folderReady = true;
     await writeFile(temporary, info.message as Buffer, { flag: 'wx' });
     await rename(temporary, target);
     return target;
   } catch (error) {
-    await rm(temporary, { force: true });
+    // Only once the folder exists: removing a file under a path that is not a folder would
+    // throw ENOTDIR and hide the error that matters.
+    if (folderReady) await rm(temporary, { force: true });
     const code = (error as NodeJS.ErrnoException).code ?? '';
     throw new DeliveryError(`eml ${target}: ${(error as Error).message}`, {
       code: 'EML_WRITE_FAILED',

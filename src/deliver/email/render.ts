@@ -22,11 +22,13 @@ export interface EmailRenderOptions {
   lang: Lang;
   /** IANA zone in which publication times and the window are shown, e.g. Europe/Paris. */
   timeZone: string;
-  /** Articles shown before "…and N more"; default 100. */
+  /** Articles shown before "…and N more"; default 60. */
   maxArticles?: number;
 }
 
-const DEFAULT_MAX_ARTICLES = 100;
+// Gmail clips a message whose HTML passes 102 KB behind a "View entire message" link; 60
+// articles stay near 70 KB.
+const DEFAULT_MAX_ARTICLES = 60;
 const TITLE_MAX = 300;
 const SNIPPET_MAX = 400;
 const NAME_MAX = 80;
@@ -271,24 +273,21 @@ function htmlPart(model: EmailModel, lang: Lang): string {
   const words = EMAIL_WORDS[lang];
   const rows: string[] = [
     row(
-      `<h1 style="${FONT}margin:0;font-size:22px;line-height:28px;color:#111827;">${escapeHtml(model.heading)}</h1>` +
-        `<p style="${FONT}${MUTED}margin:4px 0 0;">${escapeHtml(model.summary)}</p>`,
+      `<h1 style="margin:0;font-size:22px;line-height:28px;color:#111827;">${escapeHtml(model.heading)}</h1>` +
+        `<p style="${MUTED}margin:4px 0 0;">${escapeHtml(model.summary)}</p>`,
       '20px 20px 8px',
     ),
   ];
   if (model.terms.length > 0) rows.push(row(termTable(model, lang), '8px 20px'));
   if (model.groups.length === 0) {
     rows.push(
-      row(
-        `<p style="${FONT}margin:0;font-size:15px;">${escapeHtml(words.nothing)}</p>`,
-        '12px 20px',
-      ),
+      row(`<p style="margin:0;font-size:15px;">${escapeHtml(words.nothing)}</p>`, '12px 20px'),
     );
   }
   for (const group of model.groups) {
     rows.push(
       row(
-        `<h2 style="${FONT}margin:0;font-size:17px;line-height:22px;color:#111827;border-left:4px solid ${group.color};padding-left:8px;">` +
+        `<h2 style="margin:0;font-size:17px;line-height:22px;color:#111827;border-left:4px solid ${group.color};padding-left:8px;">` +
           `${escapeHtml(group.label)} <span style="color:#6b7280;font-weight:normal;">(${group.articles.length})</span></h2>`,
         '18px 20px 4px',
       ),
@@ -296,9 +295,7 @@ function htmlPart(model: EmailModel, lang: Lang): string {
     for (const article of group.articles) rows.push(row(articleHtml(article, lang), '8px 20px'));
   }
   if (model.omitted) {
-    rows.push(
-      row(`<p style="${FONT}${MUTED}margin:0;">${escapeHtml(model.omitted)}</p>`, '8px 20px'),
-    );
+    rows.push(row(`<p style="${MUTED}margin:0;">${escapeHtml(model.omitted)}</p>`, '8px 20px'));
   }
   if (model.upcoming.length > 0) rows.push(row(upcomingHtml(model, lang), '18px 20px 8px'));
   rows.push(row(footerHtml(model, lang), '16px 20px 20px', 'border-top:1px solid #e5e7eb;'));
@@ -325,8 +322,9 @@ function htmlPart(model: EmailModel, lang: Lang): string {
   ].join('\n');
 }
 
+/** A row of the main column; the font is set on the cell, where every client inherits it. */
 function row(content: string, padding: string, extraStyle = ''): string {
-  return `<tr><td style="padding:${padding};${extraStyle}">${content}</td></tr>`;
+  return `<tr><td style="${FONT}padding:${padding};${extraStyle}">${content}</td></tr>`;
 }
 
 function termTable(model: EmailModel, lang: Lang): string {
@@ -360,12 +358,12 @@ function articleHtml(article: ArticleModel, lang: Lang): string {
     escapeHtml(article.topics.join(', ')),
   ]);
   const snippet = article.snippet
-    ? `<p style="${FONT}margin:6px 0 0;font-size:14px;line-height:20px;color:#374151;border-left:3px solid #d1d5db;padding-left:8px;">${snippetHtml(article.snippet)}</p>`
+    ? `<p style="margin:6px 0 0;font-size:14px;line-height:20px;color:#374151;border-left:3px solid #d1d5db;padding-left:8px;">${snippetHtml(article.snippet)}</p>`
     : '';
   return (
-    `<p style="${FONT}margin:0;font-size:16px;line-height:22px;font-weight:bold;">${heading}</p>` +
-    (meta ? `<p style="${FONT}${MUTED}margin:2px 0 0;">${meta}</p>` : '') +
-    (tags ? `<p style="${FONT}${MUTED}margin:2px 0 0;">${tags}</p>` : '') +
+    `<p style="margin:0;font-size:16px;line-height:22px;font-weight:bold;">${heading}</p>` +
+    (meta ? `<p style="${MUTED}margin:2px 0 0;">${meta}</p>` : '') +
+    (tags ? `<p style="${MUTED}margin:2px 0 0;">${tags}</p>` : '') +
     snippet
   );
 }
@@ -384,7 +382,7 @@ function upcomingHtml(model: EmailModel, lang: Lang): string {
     );
   });
   return (
-    `<h2 style="${FONT}margin:0 0 6px;font-size:17px;line-height:22px;color:#111827;">${escapeHtml(words.upcoming)}</h2>` +
+    `<h2 style="margin:0 0 6px;font-size:17px;line-height:22px;color:#111827;">${escapeHtml(words.upcoming)}</h2>` +
     `<table role="presentation" cellpadding="0" cellspacing="0" border="0" width="100%">${items.join('')}</table>`
   );
 }
@@ -393,11 +391,11 @@ function footerHtml(model: EmailModel, lang: Lang): string {
   const words = EMAIL_WORDS[lang];
   const failing =
     model.failing.length > 0
-      ? `<p style="${FONT}${MUTED}margin:0 0 8px;"><strong>${escapeHtml(`${words.failing}${words.colon.trimEnd()}`)}</strong><br>` +
+      ? `<p style="${MUTED}margin:0 0 8px;"><strong>${escapeHtml(`${words.failing}${words.colon.trimEnd()}`)}</strong><br>` +
         model.failing.map(escapeHtml).join('<br>') +
         '</p>'
       : '';
-  return `${failing}<p style="${FONT}color:#6b7280;font-size:12px;line-height:16px;margin:0;">${escapeHtml(words.signature)}</p>`;
+  return `${failing}<p style="color:#6b7280;font-size:12px;line-height:16px;margin:0;">${escapeHtml(words.signature)}</p>`;
 }
 
 function termsLine(article: ArticleModel, lang: Lang): string {

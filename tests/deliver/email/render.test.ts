@@ -231,6 +231,30 @@ describe('renderDailyEmail body', () => {
     expect(html).toMatch(/^<!DOCTYPE html>\n<html lang="en">/);
   });
 
+  it('keeps a busy day under Gmail’s 102 KB clipping limit by showing 60 articles', () => {
+    const busy = Array.from({ length: 90 }, (_, i) =>
+      article({
+        id: 1000 + i,
+        title: `Cloud de confiance : le ministère n°${i} choisit une offre qualifiée via l’UGAP`,
+        sources: [
+          {
+            name: 'Presse Exemple',
+            url: `https://www.exemple-presse.fr/n/${i}`,
+            publishedAt: null,
+          },
+          { name: 'Autre Titre', url: `https://www.autre-titre.fr/n/${i}`, publishedAt: null },
+        ],
+        terms: ['ugap', 'secnumcloud'],
+        topics: ['commande-publique', 'hebergement', 'souverainete'],
+        snippet: `Le marché passé par ⟦l’UGAP⟧ impose un hébergement ⟦SecNumCloud⟧ pour les données des agents du ministère n°${i}.`,
+      }),
+    );
+    const { text, html } = renderDailyEmail(emailView(busy), fr);
+    expect(text.match(/^\* /gm)).toHaveLength(60);
+    expect(text).toContain('… et 30 autres articles');
+    expect(Buffer.byteLength(html)).toBeLessThan(102 * 1024);
+  });
+
   it('notes how many articles were left out beyond maxArticles', () => {
     const view = emailView([cloudSouverain, marcheUgap, migrationHdh]);
     const { text } = renderDailyEmail(view, { ...fr, maxArticles: 1 });

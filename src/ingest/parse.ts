@@ -77,6 +77,15 @@ export async function parseFeed(xml: string, opts: ParseOptions): Promise<Parsed
   };
 }
 
+/**
+ * The article text the feed itself carries for an entry: its content HTML as plain text, else
+ * its summary (some feeds put the whole article in the description). Polling compares its
+ * length with `fullTextMinChars` to decide whether the page must be fetched. Pure.
+ */
+export function itemText(item: FeedItem): string {
+  return item.contentHtml ? htmlToText(item.contentHtml) : item.summary;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Repair
 

@@ -18,6 +18,7 @@ import type { ArticleView, FailingFeedView, SourceView } from '../types.ts';
 import { headerValue } from './header.ts';
 import type { EmailView, RenderedEmail, TermCount } from './types.ts';
 
+/** Language and time zone of the email (settings.yml `lang`, `TZ_REPORTS`). */
 export interface EmailRenderOptions {
   lang: Lang;
   /** IANA zone in which publication times and the window are shown, e.g. Europe/Paris. */

@@ -9,6 +9,11 @@
  * Errors without a reply (refused connection, timeout, reset) are transient; bad credentials,
  * TLS and configuration errors are permanent, since retrying them only annoys the relay. The
  * SMTP URL's password never appears in an error message.
+ *
+ * Error codes: SMTP_DEFERRED (4xx, 503), SMTP_REJECTED (other 5xx), SMTP_AUTH_FAILED,
+ * SMTP_TLS_FAILED, SMTP_BAD_CONFIG (permanent), SMTP_UNREACHABLE (no reply: transient),
+ * EMAIL_NO_RECIPIENT / EMAIL_BAD_ADDRESS / EMAIL_BAD_MESSAGE_ID (permanent, nothing sent),
+ * EML_BAD_DATE, EML_WRITE_FAILED.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -18,6 +23,7 @@ import { DeliveryError } from '../errors.ts';
 import { headerValue, isMessageId, isPlainAddress } from './header.ts';
 import type { OutgoingEmail } from './types.ts';
 
+/** Where and as whom to send: `SMTP_URL` and `MAIL_FROM` from the Config, plus timeouts. */
 export interface SmtpSenderOptions {
   /** `smtp://[user:pass@]host[:port]` or `smtps://…` (implicit TLS); query options as nodemailer's. */
   url: string;
@@ -29,6 +35,7 @@ export interface SmtpSenderOptions {
   socketTimeoutMs?: number;
 }
 
+/** What the relay said about an accepted message. */
 export interface SendResult {
   messageId: string;
   /** Recipients the relay refused while accepting others (the message went to the rest). */
@@ -231,8 +238,8 @@ function relayName(url: string): string {
  */
 function smtpError(error: NodemailerError, relay: string, to: string[]): DeliveryError {
   const what = `SMTP relay ${relay} (to ${to.join(', ')})`;
-  const known = PERMANENT_CODES[error.code ?? ''];
-  const reply = error.responseCode;
+  const known = PERMANENT_CODES[error?.code ?? ''];
+  const reply = error?.responseCode;
   if (reply !== undefined && reply >= 400) {
     const permanent = reply >= 500 && reply !== 503;
     const text = headerValue(error.response ?? error.message);
@@ -242,7 +249,8 @@ function smtpError(error: NodemailerError, relay: string, to: string[]): Deliver
       cause: error,
     });
   }
-  return new DeliveryError(`${what}: ${error.code ?? 'error'}: ${headerValue(error.message)}`, {
+  const detail = headerValue(String(error?.message ?? error));
+  return new DeliveryError(`${what}: ${error?.code ?? 'error'}: ${detail}`, {
     code: known ?? 'SMTP_UNREACHABLE',
     permanent: known !== undefined,
     cause: error,

@@ -64,7 +64,7 @@ const MAYBE = /and|article|body|column|content|main|mathjax|shadow/i;
 const POSITIVE =
   /article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story/i;
 const NEGATIVE =
-  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|widget|partage|newsletter|abonn|lire-aussi|credit|caption|byline|author/i;
+  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|partage|newsletter|abonn|lire-aussi|credit|caption|byline|author/i;
 /** Paragraphs that only point elsewhere: "Lire aussi : …", "Read more", "Related: …". */
 const POINTER =
   /^(?:[àa] lire (?:aussi|également|egalement)|lire (?:aussi|également|egalement|la suite)|voir aussi|sur le même sujet|read more|read also|related|see also|also read)\b/i;
@@ -80,6 +80,8 @@ interface Stats {
   input: number;
   embed: number;
   heading: number;
+  /** Text in paragraphs of prose (long enough, few links): what an article is made of. */
+  prose: number;
   blockChild: boolean;
 }
 
@@ -117,7 +119,9 @@ export function extractBody(root: ParentNode, options: BodyOptions): string[] {
   const top = topCandidate(scores, stats);
   if (top === null) return blockTexts(root, (element) => element.name !== 'h1');
   const parts = withSiblings(top, scores, stats);
-  const keep = (element: Element): boolean => keepInBody(element, stats, scores);
+  const bodyText = parts.reduce((sum, part) => sum + (stats.get(part)?.text ?? 0), 0);
+  const keep = (element: Element): boolean =>
+    keepInBody(element, stats.get(element), scores.get(element), bodyText);
   const paragraphs: string[] = [];
   for (const part of parts) paragraphs.push(...blockTexts(part, keep));
   return paragraphs.filter((paragraph) => !isPointer(paragraph));
@@ -169,6 +173,7 @@ function emptyStats(): Stats {
     input: 0,
     embed: 0,
     heading: 0,
+    prose: 0,
     blockChild: false,
   };
 }
@@ -195,6 +200,7 @@ function measure(node: ParentNode, stats: Map<Element, Stats>, inLink: boolean):
     total.input += sub.input;
     total.embed += sub.embed;
     total.heading += HEADINGS.has(name) ? sub.text : sub.heading;
+    total.prose += isProse(child, sub) ? sub.text : sub.prose;
     if (name !== 'br' && (PARAGRAPH_TAGS.has(name) || TEXT_CONTAINERS.has(name))) {
       total.blockChild = true;
     } else if (name === 'ul' || name === 'ol' || name === 'table' || HEADINGS.has(name)) {
@@ -203,6 +209,11 @@ function measure(node: ParentNode, stats: Map<Element, Stats>, inLink: boolean):
   }
   if (isTag(node as AnyNode)) stats.set(node as Element, total);
   return total;
+}
+
+function isProse(element: Element, stat: Stats): boolean {
+  if (stat.text < 25 || stat.link > stat.text / 3) return false;
+  return element.name === 'li' ? stat.text >= 80 : isParagraphLike(element, stat);
 }
 
 function countCommas(text: string): number {
@@ -299,7 +310,7 @@ function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>):
   let lastScore = bestScore;
   const threshold = bestScore / 3;
   for (let parent = candidate.parent; parent !== null && isTag(parent); parent = parent.parent) {
-    if (parent.name === 'body' || parent.name === 'html') break;
+    if (parent.name === 'body' || parent.name === 'html' || isComposition(candidate)) break;
     const parentScore = scores.get(parent);
     if (parentScore === undefined) continue;
     if (parentScore < threshold) break;
@@ -309,16 +320,27 @@ function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>):
     }
     lastScore = parentScore;
   }
-  // A wrapper with nothing else in it is the same content; take it so siblings are comparable.
-  while (
-    candidate.parent !== null &&
-    isTag(candidate.parent) &&
-    candidate.parent.name !== 'body' &&
-    stats.get(candidate.parent)?.text === stats.get(candidate)?.text
-  ) {
-    candidate = candidate.parent;
+  // Long articles come in sections, each its own container: climb while an ancestor holds
+  // clearly more prose, looking past wrappers that add a heading or two, and stop where what it
+  // adds is mostly links (a menu, related posts) or mostly text that is not prose.
+  let chosen = candidate;
+  for (let parent = candidate.parent; parent !== null && isTag(parent); parent = parent.parent) {
+    if (parent.name === 'body' || parent.name === 'html') break;
+    const outer = stats.get(parent);
+    const inner = stats.get(chosen);
+    if (outer === undefined || inner === undefined) break;
+    const addedText = outer.text - inner.text;
+    const addedProse = outer.prose - inner.prose;
+    if (outer.link - inner.link > addedText * 0.25 || addedText - addedProse > inner.text) break;
+    if (isComposition(chosen)) break;
+    if (addedText === 0 || outer.prose >= inner.prose * 1.25) chosen = parent;
   }
-  return candidate;
+  return chosen;
+}
+
+/** `<article>` and `<main>` say where a composition ends; past them come teasers of others. */
+function isComposition(element: Element): boolean {
+  return element.name === 'article' || element.name === 'main';
 }
 
 function withSiblings(
@@ -355,16 +377,17 @@ function withSiblings(
 
 function keepInBody(
   element: Element,
-  stats: Map<Element, Stats>,
-  scores: Map<Element, number>,
+  stat: Stats | undefined,
+  score: number | undefined,
+  bodyText: number,
 ): boolean {
   const name = element.name;
   if (name === 'h1' || name === 'figcaption') return false;
   if (!CLEANABLE.has(name)) return true;
-  const stat = stats.get(element);
-  if (stat === undefined || stat.text === 0) return true;
+  // A wrapper of most of the body is the article itself, whatever its class says.
+  if (stat === undefined || stat.text === 0 || stat.text > bodyText / 2) return true;
   const weight = classWeight(element);
-  if (weight + (scores.get(element) ?? 0) < 0) return false;
+  if (weight + (score ?? 0) < 0) return false;
   if (stat.commas >= 10) return true;
   const density = linkDensity(stat);
   const isList = LISTS.has(name);

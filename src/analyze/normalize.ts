@@ -277,7 +277,7 @@ const BREADCRUMB_RE = /^[ \t]*(?:accueil|home)[ \t]*[>›»/|][^\n]*/gim;
 
 /**
  * Spans of `source` whose words must not count: URLs (with or without scheme, bare domains
- * such as `ugap.fr`), breadcrumb trails (« Accueil > Santé > … », up to the last crumb),
+ * such as `ugap.fr`), breadcrumb trails (« Accueil > Santé > … », the last crumb too unless it runs on as text),
  * « À lire aussi » / "Related" lines with the short lines that follow them up to a blank line,
  * and menu lines made of four or more short items separated by `|`. Sorted, merged. Pure.
  */
@@ -289,7 +289,9 @@ export function ignoredSpans(source: string): Span[] {
   for (const match of source.matchAll(BREADCRUMB_RE)) {
     const line = match[0];
     const last = Math.max(line.lastIndexOf('>'), line.lastIndexOf('›'), line.lastIndexOf('»'));
-    if (last > 0) spans.push({ start: match.index, end: match.index + last + 1 });
+    // A short last crumb is navigation too; a long one is the headline run into the text.
+    const end = line.length - last <= 80 ? line.length : last + 1;
+    if (last > 0) spans.push({ start: match.index, end: match.index + end });
   }
   for (const match of source.matchAll(RELATED_LABEL_RE)) {
     spans.push({ start: match.index, end: relatedBlockEnd(source, match.index, match[0]) });

@@ -9,7 +9,7 @@
  */
 import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { isTag, isText } from 'domhandler';
-import { attr, blockTexts } from './dom.ts';
+import { attr, blockTexts, type TextBlock, textBlocks } from './dom.ts';
 
 /** Never prose, whatever the page. */
 const DROP_TAGS = new Set([
@@ -69,6 +69,10 @@ const NEGATIVE =
 const POINTER =
   /^(?:[àa] lire (?:aussi|également|egalement)|lire (?:aussi|également|egalement|la suite)|voir aussi|sur le même sujet|read more|read also|related|see also|also read)\b/i;
 
+/** Image credits: "Crédits photos : …", "Photo : AFP", "© Reuters". */
+const CREDIT =
+  /^(?:crédits?(?: photos?)?\s*:|photos?\s*:|©|\(c\) |copyright\b|image credit|photo credit)/i;
+
 /** What the extractor measures of every element, bottom-up, in one pass. */
 interface Stats {
   text: number;
@@ -122,9 +126,18 @@ export function extractBody(root: ParentNode, options: BodyOptions): string[] {
   const bodyText = parts.reduce((sum, part) => sum + (stats.get(part)?.text ?? 0), 0);
   const keep = (element: Element): boolean =>
     keepInBody(element, stats.get(element), scores.get(element), bodyText);
-  const paragraphs: string[] = [];
-  for (const part of parts) paragraphs.push(...blockTexts(part, keep));
-  return paragraphs.filter((paragraph) => !isPointer(paragraph));
+  const blocks: TextBlock[] = [];
+  for (const part of parts) blocks.push(...textBlocks(part, keep));
+  return withoutTrailingHeadings(blocks.filter((block) => !isAside(block.text))).map(
+    (block) => block.text,
+  );
+}
+
+/** A heading with no text after it introduces something that was left out (related links). */
+function withoutTrailingHeadings(blocks: TextBlock[]): TextBlock[] {
+  let end = blocks.length;
+  while (end > 0 && HEADINGS.has(blocks[end - 1]?.tag ?? '')) end--;
+  return blocks.slice(0, end);
 }
 
 function prune(node: ParentNode, byClass: boolean, inCode: boolean): void {
@@ -312,12 +325,16 @@ function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>):
   for (let parent = candidate.parent; parent !== null && isTag(parent); parent = parent.parent) {
     if (parent.name === 'body' || parent.name === 'html' || isComposition(candidate)) break;
     const parentScore = scores.get(parent);
-    if (parentScore === undefined) continue;
+    if (parentScore === undefined) {
+      if (isComposition(parent)) break;
+      continue;
+    }
     if (parentScore < threshold) break;
     if (parentScore > lastScore) {
       candidate = parent;
       break;
     }
+    if (isComposition(parent)) break;
     lastScore = parentScore;
   }
   // Long articles come in sections, each its own container: climb while an ancestor holds
@@ -333,14 +350,15 @@ function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>):
     const addedProse = outer.prose - inner.prose;
     if (outer.link - inner.link > addedText * 0.25 || addedText - addedProse > inner.text) break;
     if (isComposition(chosen)) break;
-    if (addedText === 0 || outer.prose >= inner.prose * 1.25) chosen = parent;
+    const proseAdded = addedProse >= addedText * 0.6;
+    if (addedText === 0 || outer.prose >= inner.prose * 1.25 || proseAdded) chosen = parent;
   }
   return chosen;
 }
 
 /** `<article>` and `<main>` say where a composition ends; past them come teasers of others. */
 function isComposition(element: Element): boolean {
-  return element.name === 'article' || element.name === 'main';
+  return element.name === 'article' || element.name === 'main' || element.attribs.role === 'main';
 }
 
 function withSiblings(
@@ -403,6 +421,6 @@ function keepInBody(
   return true;
 }
 
-function isPointer(paragraph: string): boolean {
-  return paragraph.length < 200 && POINTER.test(paragraph);
+function isAside(paragraph: string): boolean {
+  return paragraph.length < 200 && (POINTER.test(paragraph) || CREDIT.test(paragraph));
 }

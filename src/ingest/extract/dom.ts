@@ -80,21 +80,28 @@ export function rawText(node: AnyNode): string {
   return out;
 }
 
+/** One paragraph of text and the tag of the block it came from (`h2`, `p`, `li`…). */
+export interface TextBlock {
+  text: string;
+  tag: string;
+}
+
 /**
- * Paragraphs of a subtree as a reader sees them: one string per block, `<br>` kept as a line
+ * Paragraphs of a subtree as a reader sees them: one block per paragraph, `<br>` kept as a line
  * break inside it, empty blocks dropped. `keep` decides, element by element, whether a subtree is
  * rendered at all (the extractor uses it to leave out boilerplate without mutating the tree). Pure.
  */
-export function blockTexts(root: AnyNode, keep: (element: Element) => boolean): string[] {
-  const paragraphs: string[] = [];
+export function textBlocks(root: AnyNode, keep: (element: Element) => boolean): TextBlock[] {
+  const blocks: TextBlock[] = [];
   let line = '';
+  const tags: string[] = ['body'];
   const flush = (): void => {
     const text = line
       .split('\n')
       .map(collapseSpaces)
       .filter((part) => part !== '')
       .join('\n');
-    if (text !== '') paragraphs.push(text);
+    if (text !== '') blocks.push({ text, tag: tags[tags.length - 1] ?? 'body' });
     line = '';
   };
   const walk = (node: AnyNode): void => {
@@ -114,11 +121,22 @@ export function blockTexts(root: AnyNode, keep: (element: Element) => boolean): 
       return;
     }
     const block = BLOCK_TAGS.has(name);
-    if (block) flush();
+    if (block) {
+      flush();
+      tags.push(name);
+    }
     for (const child of node.children) walk(child);
-    if (block) flush();
+    if (block) {
+      flush();
+      tags.pop();
+    }
   };
   walk(root);
   flush();
-  return paragraphs;
+  return blocks;
+}
+
+/** The texts of `textBlocks`, for callers that do not care where each came from. Pure. */
+export function blockTexts(root: AnyNode, keep: (element: Element) => boolean): string[] {
+  return textBlocks(root, keep).map((block) => block.text);
 }

@@ -4,6 +4,8 @@
  * stays fast. `--json` prints one JSON document on stdout; logs go to stderr.
  */
 import { Command, CommanderError } from 'commander';
+import * as digest from './cli/digest.ts';
+import * as email from './cli/email.ts';
 import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
 import * as poll from './cli/poll.ts';
@@ -19,7 +21,7 @@ const program = new Command()
   .showHelpAfterError();
 
 // Sub-commands register themselves here (one import and one line each).
-const commands: Array<{ register(program: Command): void }> = [poll, feeds, search];
+const commands: Array<{ register(program: Command): void }> = [poll, feeds, search, digest, email];
 for (const command of commands) command.register(program);
 
 try {

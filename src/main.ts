@@ -4,7 +4,12 @@
  */
 import { openApp } from './app.ts';
 import { ConfigError } from './config/load.ts';
-import { createSinks, digestDestination } from './deliver/sinks.ts';
+import {
+  createSinks,
+  digestDestination,
+  emailDestinations,
+  emailRecipients,
+} from './deliver/sinks.ts';
 import { startWorker } from './schedule/worker.ts';
 
 const STOP_DEADLINE_MS = 10_000;
@@ -12,7 +17,12 @@ const STOP_DEADLINE_MS = 10_000;
 async function main(): Promise<void> {
   const app = openApp();
   const sinks = await createSinks(app.config);
-  const worker = startWorker(app, { sinks, digestDestination: digestDestination(app.config) });
+  const worker = startWorker(app, {
+    sinks,
+    digestDestination: digestDestination(app.config),
+    emailDestinations: emailDestinations(app.config),
+    emailRecipients: emailRecipients(app.config),
+  });
   app.logger.info(
     {
       feeds: app.config.sources.length,

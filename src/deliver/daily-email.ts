@@ -3,13 +3,13 @@
  * outbox row per recipient (`email:<day>:<destination>` is unique, so a restart or a second run
  * the same day never sends twice), written in the transaction that marks the articles included.
  */
-import { createHash } from 'node:crypto';
 import { TERM_IDS } from '../analyze/types.ts';
 import type { Db } from '../store/db.ts';
 import { pendingItems, queueBatch } from '../store/outbox.ts';
 import { articleViews, failingFeedViews, termCountsBetween } from '../store/views.ts';
 import type { EmailPayload } from './dispatch.ts';
 import { renderDailyEmail } from './email/render.ts';
+import { dailyMessageId } from './email/send.ts';
 import type { EmailView } from './email/types.ts';
 
 export interface DailyEmailOptions {
@@ -78,12 +78,6 @@ export function buildEmailView(
   };
 }
 
-/** A Message-ID stable for one day and destination, so a resend is recognisable. Pure. */
-export function dailyMessageId(date: string, destination: string): string {
-  const hash = createHash('sha256').update(destination).digest('hex').slice(0, 12);
-  return `<vigie-${date}-${hash}@vigie.local>`;
-}
-
 /**
  * Queues today's email to every destination. Returns how many rows were queued (0 when there
  * is nothing new and `sendEmpty` is off, or when today's email was already queued).
@@ -98,12 +92,13 @@ export function queueDailyEmail(
   const now = options.now.toISOString();
   const queued = db.transaction(() =>
     options.destinations.filter((destination) => {
+      const to = destination.startsWith('smtp:')
+        ? [destination.slice('smtp:'.length)]
+        : [...options.recipients];
       const payload: EmailPayload = {
-        to: destination.startsWith('smtp:')
-          ? [destination.slice('smtp:'.length)]
-          : [...options.recipients],
+        to,
         ...rendered,
-        messageId: dailyMessageId(view.date, destination),
+        messageId: dailyMessageId(view.date, to),
         date: view.date,
       };
       return (

@@ -20,6 +20,11 @@ export function emailDestinations(config: Config): string[] {
   return ['eml'];
 }
 
+/** Who the daily email is addressed to; an .eml without MAIL_TO is addressed to the local user. */
+export function emailRecipients(config: Config): string[] {
+  return config.env.MAIL_TO?.length ? config.env.MAIL_TO : ['vigie@localhost'];
+}
+
 /** Builds the senders the configuration asks for; `close` releases their connections. */
 export async function createSinks(
   config: Config,

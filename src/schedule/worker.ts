@@ -5,6 +5,7 @@
  */
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.ts';
+import { queueDailyEmail } from '../deliver/daily-email.ts';
 import { queueDigest } from '../deliver/digest.ts';
 import { dispatchDue, type Sinks } from '../deliver/dispatch.ts';
 import { dueFeeds } from '../store/feeds.ts';
@@ -14,12 +15,11 @@ import { type CycleSummary, logFeedOutcome, runPollCycle } from './poll.ts';
 export interface WorkerOptions {
   sinks: Sinks;
   digestDestination: string;
-  /** Extra jobs (the daily email) as cron expression → job. */
-  reports?: { name: string; cron: string; run: () => Promise<void> }[];
-  /** Poll check schedule (default every minute; the demo uses seconds). */
-  pollCron?: string;
-  digestCron?: string;
-  dispatchCron?: string;
+  /** `smtp:<address>` per recipient, or `eml`. */
+  emailDestinations: string[];
+  emailRecipients: string[];
+  /** Schedules; defaults: poll check every minute, outbox every 30 s, reports from settings.yml. */
+  crons?: { poll?: string; dispatch?: string; digest?: string; email?: string };
   onCycle?: (summary: CycleSummary) => void;
 }
 
@@ -27,6 +27,7 @@ export interface Worker {
   /** Runs one poll cycle of the due feeds now (also what the poll job runs). */
   pollDue(): Promise<CycleSummary>;
   digestNow(): Promise<void>;
+  emailNow(): Promise<void>;
   dispatchNow(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,9 +85,24 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     await dispatchNow();
   };
 
+  const emailNow = async () => {
+    const queued = queueDailyEmail(db, {
+      now: new Date(),
+      timeZone: timezone,
+      lang: config.settings.lang,
+      destinations: options.emailDestinations,
+      recipients: options.emailRecipients,
+      sendEmpty: config.settings.email.sendEmpty,
+    });
+    if (queued.queued > 0)
+      logger.info({ ...queued, destinations: options.emailDestinations }, 'daily email queued');
+    await dispatchNow();
+  };
+
   const recovered = recoverInFlight(db);
   if (recovered > 0) logger.warn({ recovered }, 'resuming deliveries interrupted by the last stop');
 
+  const crons = options.crons ?? {};
   const schedule = (expression: string, name: string, job: () => Promise<unknown>, zone?: string) =>
     cron.schedule(expression, track(name, job), {
       name,
@@ -94,12 +110,10 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
       ...(zone ? { timezone: zone } : {}),
     });
   const tasks: ScheduledTask[] = [
-    schedule(options.pollCron ?? '* * * * *', 'poll', pollDue),
-    schedule(options.dispatchCron ?? '*/30 * * * * *', 'dispatch', dispatchNow),
-    schedule(options.digestCron ?? config.settings.digest.cron, 'digest', digestNow, timezone),
-    ...(options.reports ?? []).map((report) =>
-      schedule(report.cron, report.name, report.run, timezone),
-    ),
+    schedule(crons.poll ?? '* * * * *', 'poll', pollDue),
+    schedule(crons.dispatch ?? '*/30 * * * * *', 'dispatch', dispatchNow),
+    schedule(crons.digest ?? config.settings.digest.cron, 'digest', digestNow, timezone),
+    schedule(crons.email ?? config.settings.email.cron, 'email', emailNow, timezone),
   ];
   void track('poll', pollDue)();
 
@@ -107,6 +121,9 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     pollDue: async () => (await track('poll', pollDue)()) ?? emptySummary(),
     digestNow: async () => {
       await track('digest', digestNow)();
+    },
+    emailNow: async () => {
+      await track('email', emailNow)();
     },
     dispatchNow: async () => {
       await track('dispatch', dispatchNow)();

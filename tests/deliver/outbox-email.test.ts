@@ -23,7 +23,7 @@ function seed(db: Db, titles: string[]): void {
     clock.toISOString(),
   );
   const feedId = listFeeds(db)[0]?.id as number;
-  titles.forEach((title, i) =>
+  for (const [i, title] of titles.entries()) {
     saveMatchedArticle(
       db,
       article({
@@ -35,8 +35,8 @@ function seed(db: Db, titles: string[]): void {
       { feedId, itemKey: `${title}-${i}`, itemUrl: null, publishedAt: null },
       { digest: true, alerts: [] },
       clock.toISOString(),
-    ),
-  );
+    );
+  }
 }
 
 describe('daily email through the outbox', () => {

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
-  addSource,
   contentFingerprint,
   markSeen,
   saveMatchedArticle,

@@ -18,6 +18,9 @@ const AMOUNT_RE = new RegExp(
     String.raw`|(?:€|\beur\b)\s?(?<n2>${NUMBER})(?:\s?(?<s2>${SCALE})\b)?`,
   'giu',
 );
+const CURRENCY_RE = /€|\beur(?:os?)?\b/gi;
+/** Characters around a currency marker that an amount may span (« 1 200 000,50 millions d’euros »). */
+const WINDOW = 48;
 const MULTIPLIERS: Array<[RegExp, number]> = [
   [/^(?:milliards?|mds?|md|bn|billions?)$/i, 1e9],
   [/^(?:millions?|mln|mio|mn|m)$/i, 1e6],
@@ -32,7 +35,7 @@ const MULTIPLIERS: Array<[RegExp, number]> = [
 export function extractAmounts(text: string, ignored: readonly Span[] = []): AmountHit[] {
   const hits: AmountHit[] = [];
   const seen = new Set<string>();
-  for (const match of text.matchAll(AMOUNT_RE)) {
+  for (const match of candidates(text)) {
     if (ignored.some((span) => match.index >= span.start && match.index < span.end)) continue;
     const groups = match.groups ?? {};
     const digits = groups.n1 ?? groups.n2;
@@ -46,6 +49,28 @@ export function extractAmounts(text: string, ignored: readonly Span[] = []): Amo
     hits.push({ eur, text: phrase });
   }
   return hits;
+}
+
+/**
+ * Amount matches, looking only around currency markers: they are rare, and running the full
+ * pattern on every character of a long text costs more than the rest of the analysis.
+ */
+function* candidates(text: string): Generator<RegExpExecArray> {
+  let windowEnd = 0;
+  for (const marker of text.matchAll(CURRENCY_RE)) {
+    const from = Math.max(windowEnd, marker.index - WINDOW);
+    const to = Math.min(text.length, marker.index + WINDOW);
+    if (to <= windowEnd) continue;
+    const slice = text.slice(from, to);
+    for (const match of slice.matchAll(AMOUNT_RE)) {
+      if (match.index === 0 && from > 0 && /[\d.,]/.test(text.charAt(from - 1))) continue;
+      if (from + match.index + match[0].length === to && to < text.length) continue;
+      match.index += from;
+      windowEnd = Math.max(windowEnd, match.index + match[0].length);
+      yield match;
+    }
+    windowEnd = Math.max(windowEnd, to - WINDOW);
+  }
 }
 
 function multiplier(scale: string | null): number {

@@ -69,26 +69,26 @@ const EN_MONTHS: Record<string, number> = {
 
 const FR_MONTH = String.raw`janvier|janv\.?|f[ée]vrier|f[ée]vr\.?|f[ée]v\.?|mars|avril|avr\.?|mai|juin|juillet|juil\.?|ao[uû]t|septembre|sept\.?|octobre|oct\.?|novembre|nov\.?|d[ée]cembre|d[ée]c\.?`;
 const EN_MONTH = String.raw`January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?`;
-const WEEKDAY = String.raw`(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+`;
 
-/** Each pattern yields day, month, year groups (`d`, `m`, `y`); `end` marks « fin … ». */
+/**
+ * Each pattern yields day, month, year groups (`d`, `fm`/`em`/`nm`, `y`); `end` marks « fin … ».
+ * Where two overlap, the one starting first wins, then the earlier pattern. A weekday before the date is read as part of the
+ * lead-in, so the patterns start on a digit or a month name and stay cheap to scan.
+ */
 const PATTERNS: RegExp[] = [
   new RegExp(
-    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<d>1er|\d{1,2})\s+(?<fm>${FR_MONTH})(?:\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    String.raw`(?<![\p{L}\d])(?<d>1er|\d{1,2})\s+(?<fm>${FR_MONTH})(?:\s+(?<y>\d{4}))?(?![\p{L}\d])`,
     'giu',
   ),
   new RegExp(
-    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<em>${EN_MONTH})\s+(?<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    String.raw`(?<![\p{L}\d])(?<em>${EN_MONTH})\s+(?<d>\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
     'gu',
   ),
   new RegExp(
-    String.raw`(?<![\p{L}\d])(?:${WEEKDAY})?(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<em>${EN_MONTH})(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
+    String.raw`(?<![\p{L}\d])(?<d>\d{1,2})(?:st|nd|rd|th)?\s+(?<em>${EN_MONTH})(?:,?\s+(?<y>\d{4}))?(?![\p{L}\d])`,
     'gu',
   ),
-  new RegExp(
-    String.raw`(?<![\p{L}\d/.])(?:${WEEKDAY})?(?<d>\d{1,2})[/.](?<nm>\d{1,2})[/.](?<y>\d{4})(?![\d/])`,
-    'giu',
-  ),
+  /(?<![\p{L}\d/.])(?<d>\d{1,2})[/.](?<nm>\d{1,2})[/.](?<y>\d{4})(?![\d/])/gu,
   /(?<![\p{L}\d-])(?<y>\d{4})-(?<nm>\d{2})-(?<d>\d{2})(?![\d])/gu,
   new RegExp(
     String.raw`(?<![\p{L}\d])(?<end>fin)\s+(?:(?:du\s+mois\s+)?d['’]\s?|de\s+)?(?<fm>${FR_MONTH})(?:\s+(?<y>\d{4}))?(?![\p{L}\d])`,
@@ -96,10 +96,13 @@ const PATTERNS: RegExp[] = [
   ),
   /(?<![\p{L}\d])(?<end>fin)\s+(?:(?:de\s+l['’]\s?)?année\s+)?(?<y>\d{4})(?![\p{L}\d])/giu,
 ];
-const LEAD_IN =
-  /(?:jusqu['’]\s?(?:au|à|a)|avant\s+(?:le|la)?|après\s+le|d['’]ici\s+(?:au|le|la|à)?|dès\s+(?:le)?|à\s+partir\s+du|à\s+compter\s+du|au\s+plus\s+tard\s+(?:le)?|depuis\s+le|prévue?s?\s+(?:le|pour)|attendue?s?\s+(?:le|pour|d['’]ici)|le|du|au|by|until|before|on|from|after|as\s+of|no\s+later\s+than)\s*$/iu;
-const BYLINE =
-  /(?:publié|mis\s+à\s+jour|modifié|actualisé|published|updated|posted)(?:\s+(?:le|on))?[\s:,]*$/iu;
+const WEEKDAY = String.raw`(?:(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday),?\s+)?`;
+const LEAD_IN_WORDS = String.raw`(?:jusqu['’]\s?(?:au|à|a)|avant\s+(?:le|la)?|après\s+le|d['’]ici\s+(?:au|le|la|à)?|dès\s+(?:le)?|à\s+partir\s+du|à\s+compter\s+du|au\s+plus\s+tard\s+(?:le)?|depuis\s+le|prévue?s?\s+(?:le|pour)|attendue?s?\s+(?:le|pour|d['’]ici)|le|du|au|by|until|before|on|from|after|as\s+of|no\s+later\s+than)\s+`;
+const LEAD_IN = new RegExp(`(?:${LEAD_IN_WORDS})?${WEEKDAY}$`, 'iu');
+const BYLINE = new RegExp(
+  String.raw`(?:publié|mis\s+à\s+jour|modifié|actualisé|published|updated|posted)(?:\s+(?:le|on))?[\s:,]*${WEEKDAY}$`,
+  'iu',
+);
 
 /**
  * Dated phrases of `text`, in order of appearance, with ISO dates (`YYYY-MM-DD`). The same
@@ -107,34 +110,35 @@ const BYLINE =
  */
 export function extractDeadlines(text: string, publishedAt?: string | null): DeadlineHit[] {
   const anchor = publishedAt ? Date.parse(publishedAt) : Number.NaN;
-  const found: Array<{ at: number; hit: DeadlineHit }> = [];
-  const taken: Array<[number, number]> = [];
-  for (const pattern of PATTERNS) {
+  const candidates: Array<{ start: number; end: number; rank: number; match: RegExpExecArray }> =
+    [];
+  PATTERNS.forEach((pattern, rank) => {
     for (const match of text.matchAll(pattern)) {
-      const start = match.index;
-      const end = start + match[0].length;
-      if (taken.some(([from, to]) => start < to && end > from)) continue;
-      const before = text.slice(Math.max(0, start - 40), start);
-      if (BYLINE.test(before)) continue;
-      const date = resolve(match.groups ?? {}, anchor);
-      if (!date) continue;
-      const leadIn = LEAD_IN.exec(before);
-      const phraseStart = leadIn ? start - leadIn[0].length : start;
-      const phrase = text.slice(phraseStart, end).replace(/\s+/g, ' ').trim();
-      taken.push([start, end]);
-      found.push({ at: phraseStart, hit: { date, text: phrase } });
+      candidates.push({ start: match.index, end: match.index + match[0].length, rank, match });
     }
-  }
+  });
+  candidates.sort((a, b) => a.start - b.start || a.rank - b.rank);
+  const hits: DeadlineHit[] = [];
   const seen = new Set<string>();
-  return found
-    .sort((a, b) => a.at - b.at)
-    .map((entry) => entry.hit)
-    .filter((hit) => {
-      const key = `${hit.date} ${hit.text.toLowerCase()}`;
-      if (seen.has(key)) return false;
-      seen.add(key);
-      return true;
-    });
+  let takenUntil = -1;
+  for (const { start, end, match } of candidates) {
+    if (start < takenUntil) continue;
+    const before = text.slice(Math.max(0, start - 40), start);
+    if (BYLINE.test(before)) continue;
+    const date = resolve(match.groups ?? {}, anchor);
+    if (!date) continue;
+    takenUntil = end;
+    const leadIn = LEAD_IN.exec(before);
+    const phrase = text
+      .slice(start - (leadIn?.[0].length ?? 0), end)
+      .replace(/\s+/g, ' ')
+      .trim();
+    const key = `${date} ${phrase.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    hits.push({ date, text: phrase });
+  }
+  return hits;
 }
 
 function resolve(groups: Record<string, string | undefined>, anchor: number): string | null {

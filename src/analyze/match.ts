@@ -107,21 +107,25 @@ export function termHits(scan: Scan, mentions: readonly TermMention[]): TermHit[
   for (const id of TERM_IDS) {
     const own = mentions.filter((mention) => mention.term === id);
     if (own.length === 0) continue;
-    const snippets: string[] = [];
-    const used: Span[] = [];
-    for (const mention of own) {
-      if (snippets.length === MAX_SNIPPETS) break;
-      if (used.some((span) => mention.span.start >= span.start && mention.span.end <= span.end))
-        continue;
-      const sentence = sentenceAround(scan.source, mention.span.start, mention.span.end);
-      used.push(sentence);
-      const inside = own
-        .filter((other) => other.span.start >= sentence.start && other.span.end <= sentence.end)
-        .map((other) => other.span);
-      const text = snippet(scan.source, sentence, inside);
-      if (!snippets.includes(text)) snippets.push(text);
-    }
-    hits.push({ id, count: own.length, snippets });
+    hits.push({ id, count: own.length, snippets: snippetsOf(scan, own) });
   }
   return hits;
+}
+
+/** Snippets of the first sentences holding `mentions` (sorted by position), each once. */
+function snippetsOf(scan: Scan, mentions: readonly TermMention[]): string[] {
+  const snippets: string[] = [];
+  let index = 0;
+  while (index < mentions.length && snippets.length < MAX_SNIPPETS) {
+    const first = mentions[index] as TermMention;
+    const sentence = sentenceAround(scan.source, first.span.start, first.span.end);
+    const inside: Span[] = [];
+    while (index < mentions.length && (mentions[index] as TermMention).span.start < sentence.end) {
+      inside.push((mentions[index] as TermMention).span);
+      index++;
+    }
+    const text = snippet(scan.source, sentence, inside);
+    if (!snippets.includes(text)) snippets.push(text);
+  }
+  return snippets;
 }

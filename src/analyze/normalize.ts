@@ -41,8 +41,8 @@ const WORD = 1;
 /** Invisible characters (soft hyphen, zero-width joiners) that must not split a word. */
 const TRANSPARENT = 2;
 const CHAR_CLASS = buildCharClasses();
-const BREAK_CHARS = new Set([...'.!?;:()[]{}|«»"“”•·…>›<‹'].map((ch) => ch.charCodeAt(0)));
-const APOSTROPHES = new Set([0x27, 0x2019, 0x2bc, 0x2018, 0x60, 0xb4]);
+const BREAK_CHARS = codeTable([...'.!?;:()[]{}|«»"“”•·…>›<‹'].map((ch) => ch.charCodeAt(0)));
+const APOSTROPHES = codeTable([0x27, 0x2019, 0x2bc, 0x2018, 0x60, 0xb4]);
 const ELISIONS = new Set([
   'l',
   'd',
@@ -63,6 +63,13 @@ const MARKS = /[\p{M}\u00ad\u200b-\u200d\u2060\ufeff]/gu;
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij' };
 const LIGATURE_RE = /[œæßĳ]/g;
 const foldCache = new Map<string, string>();
+
+/** A 64K lookup table: a typed-array read is cheaper than a Set in the per-character loop. */
+function codeTable(codes: readonly number[]): Uint8Array {
+  const table = new Uint8Array(0x10000);
+  for (const code of codes) table[code] = 1;
+  return table;
+}
 
 function buildCharClasses(): Uint8Array {
   const classes = new Uint8Array(0x10000);
@@ -85,6 +92,11 @@ export function fold(text: string): string {
     }
   }
   if (ascii) return text.toLowerCase();
+  return foldWide(text);
+}
+
+/** `fold` for a string known to hold non-ASCII characters. */
+function foldWide(text: string): string {
   const cached = foldCache.get(text);
   if (cached !== undefined) return cached;
   const folded = text
@@ -128,23 +140,25 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
         if (++newlines >= 2) pendingBreak = 1;
       } else if (code !== 32 && code !== 9 && code !== 13 && code !== 0xa0) {
         newlines = 0;
-        if (BREAK_CHARS.has(code)) pendingBreak = 1;
+        if (BREAK_CHARS[code] === 1) pendingBreak = 1;
       }
       i++;
       continue;
     }
     const start = i;
     let ascii = code < 128;
+    let upper = code >= 65 && code <= 90;
     let j = i + 1;
     const stop = Math.min(length, nextIgnored);
     while (j < stop) {
       const next = source.charCodeAt(j);
       if (CHAR_CLASS[next] === 0) break;
       if (next > 127) ascii = false;
+      else if (next >= 65 && next <= 90) upper = true;
       j++;
     }
     const raw = source.slice(start, j);
-    const norm = ascii ? raw.toLowerCase() : fold(raw);
+    const norm = !ascii ? foldWide(raw) : upper ? raw.toLowerCase() : raw;
     i = j;
     if (isElided(source, norm, start, j)) continue;
     if (count === capacity) {
@@ -180,13 +194,13 @@ function grow<T extends Int32Array | Uint8Array>(array: T, capacity: number): T 
 
 /** French elision before an apostrophe (« l’ », « qu’ »), or the English possessive `'s`. */
 function isElided(source: string, norm: string, start: number, end: number): boolean {
-  if (norm.length <= 7 && ELISIONS.has(norm) && APOSTROPHES.has(source.charCodeAt(end))) {
+  if (norm.length <= 7 && ELISIONS.has(norm) && APOSTROPHES[source.charCodeAt(end)] === 1) {
     return CHAR_CLASS[source.charCodeAt(end + 1)] === WORD;
   }
   return (
     norm === 's' &&
     start > 1 &&
-    APOSTROPHES.has(source.charCodeAt(start - 1)) &&
+    APOSTROPHES[source.charCodeAt(start - 1)] === 1 &&
     CHAR_CLASS[source.charCodeAt(start - 2)] === WORD
   );
 }
@@ -272,8 +286,8 @@ function isLineEndHyphen(source: string, from: number, to: number): boolean {
 const URL_RE =
   /\b(?:https?:\/\/|www\.)[^\s<>"'«»]+|\b[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9-]+)*\.(?:fr|com|org|net|eu|io|info|be|ch|de|uk|co|tech|news|cloud|health)\b(?:\/[^\s<>"'«»]*)?/gi;
 const RELATED_LABEL_RE =
-  /^[ \t]*(?:[-•*·>][ \t]*)?(?:(?:à|a)\s+lire\s+(?:aussi|également)|lire\s+(?:aussi|également)|à\s+voir\s+aussi|voir\s+aussi|sur\s+le\s+même\s+(?:sujet|thème)|dans\s+la\s+même\s+rubrique|articles?\s+(?:liés|similaires|connexes|recommandés)|nos\s+derniers\s+articles|read\s+(?:more|also|next)|related(?:\s+(?:articles?|posts?|stories|content))?|see\s+also|more\s+on\s+this(?:\s+topic)?|tags?|mots[- ]clés|partager(?:\s+(?:sur|cet\s+article))?|share\s+this)\b[^\n]*/gim;
-const BREADCRUMB_RE = /^[ \t]*(?:accueil|home)[ \t]*[>›»/|][^\n]*/gim;
+  /[ \t]*(?:[-•*·>][ \t]*)?(?:(?:à|a)\s+lire\s+(?:aussi|également)|lire\s+(?:aussi|également)|à\s+voir\s+aussi|voir\s+aussi|sur\s+le\s+même\s+(?:sujet|thème)|dans\s+la\s+même\s+rubrique|articles?\s+(?:liés|similaires|connexes|recommandés)|nos\s+derniers\s+articles|read\s+(?:more|also|next)|related(?:\s+(?:articles?|posts?|stories|content))?|see\s+also|more\s+on\s+this(?:\s+topic)?|tags?|mots[- ]clés|partager(?:\s+(?:sur|cet\s+article))?|share\s+this)\b[^\n]*/iy;
+const BREADCRUMB_RE = /[ \t]*(?:accueil|home)[ \t]*[>›»/|]/iy;
 
 /**
  * Spans of `source` whose words must not count: URLs (with or without scheme, bare domains
@@ -286,18 +300,31 @@ export function ignoredSpans(source: string): Span[] {
   for (const match of source.matchAll(URL_RE)) {
     spans.push({ start: match.index, end: match.index + match[0].length });
   }
-  for (const match of source.matchAll(BREADCRUMB_RE)) {
-    const line = match[0];
-    const last = Math.max(line.lastIndexOf('>'), line.lastIndexOf('›'), line.lastIndexOf('»'));
-    // A short last crumb is navigation too; a long one is the headline run into the text.
-    const end = line.length - last <= 80 ? line.length : last + 1;
-    if (last > 0) spans.push({ start: match.index, end: match.index + end });
-  }
-  for (const match of source.matchAll(RELATED_LABEL_RE)) {
-    spans.push({ start: match.index, end: relatedBlockEnd(source, match.index, match[0]) });
+  for (let start = 0; start < source.length; ) {
+    const newline = source.indexOf('\n', start);
+    const end = newline < 0 ? source.length : newline;
+    navigationSpan(source, start, end, spans);
+    start = end + 1;
   }
   spans.push(...menuLines(source));
   return mergeSpans(spans);
+}
+
+/** Adds the navigation part of the line `[start, end)`, if any (breadcrumb or related links). */
+function navigationSpan(source: string, start: number, end: number, spans: Span[]): void {
+  BREADCRUMB_RE.lastIndex = start;
+  const crumb = BREADCRUMB_RE.exec(source);
+  if (crumb) {
+    const line = source.slice(start, end);
+    const last = Math.max(line.lastIndexOf('>'), line.lastIndexOf('›'), line.lastIndexOf('»'));
+    // A short last crumb is navigation too; a long one is the headline run into the text.
+    const cut = line.length - last <= 80 ? line.length : last + 1;
+    if (last > 0) spans.push({ start, end: start + cut });
+    return;
+  }
+  RELATED_LABEL_RE.lastIndex = start;
+  const related = RELATED_LABEL_RE.exec(source);
+  if (related) spans.push({ start, end: relatedBlockEnd(source, start, source.slice(start, end)) });
 }
 
 /** A label line alone (« À lire aussi ») heads a block of short link lines ending at a blank line. */

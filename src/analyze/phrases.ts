@@ -106,6 +106,37 @@ function prefixChild<P>(node: TrieNode<P>, stem: string): TrieNode<P> {
   return entry.node;
 }
 
+/** The longest match so far per lane, for the start token being walked. */
+interface Best<P> {
+  end: Int32Array;
+  node: Array<TrieNode<P> | null>;
+}
+
+/** Walks the trie from `node`, which was reached by consuming tokens up to `end`. */
+function visit<P extends { lane: number }>(
+  tokens: Tokens,
+  to: number,
+  node: TrieNode<P>,
+  end: number,
+  best: Best<P>,
+): void {
+  for (const payload of node.payloads) {
+    if (end > (best.end[payload.lane] as number)) {
+      best.end[payload.lane] = end;
+      best.node[payload.lane] = node;
+    }
+  }
+  if (end >= to || tokens.breaks[end] === 1) return;
+  const next = tokens.norms[end] as string;
+  const child = node.exact?.get(next);
+  if (child) visit(tokens, to, child, end + 1, best);
+  if (node.prefix && next.length >= STEM_MIN) {
+    for (const entry of node.prefix.get(next.slice(0, STEM_MIN)) ?? []) {
+      if (next.startsWith(entry.stem)) visit(tokens, to, entry.node, end + 1, best);
+    }
+  }
+}
+
 /**
  * All phrases of `trie` in tokens `[from, to)`, leftmost-longest per lane, sorted by start.
  * A phrase never spans a token that starts after a break (sentence end, ignored region). Pure.
@@ -118,9 +149,8 @@ export function findPhrases<P extends { lane: number }>(
 ): PhraseMatch<P>[] {
   const matches: PhraseMatch<P>[] = [];
   const free = new Int32Array(trie.lanes).fill(from);
-  const bestEnd = new Int32Array(trie.lanes);
-  const bestNode: Array<TrieNode<P> | null> = new Array(trie.lanes).fill(null);
-  const { norms, breaks } = tokens;
+  const best: Best<P> = { end: new Int32Array(trie.lanes), node: new Array(trie.lanes).fill(null) };
+  const { norms } = tokens;
   const root = trie.root;
   for (let i = from; i < to; i++) {
     const word = norms[i] as string;
@@ -128,29 +158,13 @@ export function findPhrases<P extends { lane: number }>(
     const stems =
       root.prefix && word.length >= STEM_MIN ? root.prefix.get(word.slice(0, STEM_MIN)) : undefined;
     if (!exact && !stems) continue;
-    bestEnd.fill(-1);
-    const visit = (node: TrieNode<P>, end: number): void => {
-      for (const payload of node.payloads) {
-        if (end > (bestEnd[payload.lane] as number)) {
-          bestEnd[payload.lane] = end;
-          bestNode[payload.lane] = node;
-        }
-      }
-      if (end >= to || breaks[end] === 1) return;
-      const next = norms[end] as string;
-      const child = node.exact?.get(next);
-      if (child) visit(child, end + 1);
-      if (node.prefix && next.length >= STEM_MIN) {
-        for (const entry of node.prefix.get(next.slice(0, STEM_MIN)) ?? []) {
-          if (next.startsWith(entry.stem)) visit(entry.node, end + 1);
-        }
-      }
-    };
-    if (exact) visit(exact, i + 1);
-    for (const entry of stems ?? []) if (word.startsWith(entry.stem)) visit(entry.node, i + 1);
+    best.end.fill(-1);
+    if (exact) visit(tokens, to, exact, i + 1, best);
+    for (const entry of stems ?? [])
+      if (word.startsWith(entry.stem)) visit(tokens, to, entry.node, i + 1, best);
     for (let lane = 0; lane < trie.lanes; lane++) {
-      const end = bestEnd[lane] as number;
-      const node = bestNode[lane];
+      const end = best.end[lane] as number;
+      const node = best.node[lane];
       if (end < 0 || !node || i < (free[lane] as number)) continue;
       free[lane] = end;
       for (const payload of node.payloads) {

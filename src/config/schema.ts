@@ -3,6 +3,7 @@
  * a default here, so the file may be empty) and the environment. Pure zod schemas; reading the
  * files is `load.ts`'s job. Strict objects: a misspelt key is an error, not silently ignored.
  */
+import cron from 'node-cron';
 import { z } from 'zod';
 import { TERM_IDS } from '../analyze/types.ts';
 
@@ -64,7 +65,12 @@ export const sourceSchema = z.strictObject({
 
 export const sourcesSchema = z.strictObject({ feeds: z.array(sourceSchema) });
 
-const cron = z.string().min(9, 'expected a cron expression like "0 8 * * 1-5"');
+const cronExpression = z
+  .string()
+  .refine(
+    (expression) => cron.validate(expression),
+    'expected a cron expression like "0 8 * * 1-5"',
+  );
 
 const alertRuleSchema = z.strictObject({
   name: z.string().min(1),
@@ -99,13 +105,13 @@ export const settingsSchema = z.strictObject({
     .prefault({}),
   digest: z
     .strictObject({
-      cron: cron.default('0 8-20/2 * * 1-5'),
+      cron: cronExpression.default('0 8-20/2 * * 1-5'),
       maxArticles: z.number().int().min(1).max(500).default(60),
     })
     .prefault({}),
   email: z
     .strictObject({
-      cron: cron.default('0 8 * * 1-5'),
+      cron: cronExpression.default('0 8 * * 1-5'),
       sendEmpty: z.boolean().default(false),
     })
     .prefault({}),

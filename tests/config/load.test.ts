@@ -56,6 +56,16 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ env: {}, root })).toThrow(/poll.interval: expected a duration/);
   });
 
+  it('refuses a schedule that is not a cron expression', () => {
+    const root = project({
+      'feeds/sources.yml': oneFeed,
+      'feeds/settings.yml': 'digest:\n  cron: "every morning"\n',
+    });
+    expect(() => loadConfig({ env: {}, root })).toThrow(
+      'feeds/settings.yml: digest.cron: expected a cron expression like "0 8 * * 1-5"',
+    );
+  });
+
   it('names the environment variable that is wrong', () => {
     const root = project({ 'feeds/sources.yml': oneFeed });
     expect(() => loadConfig({ env: { SMTP_URL: 'mail.example.org' }, root })).toThrow(

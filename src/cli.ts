@@ -4,8 +4,10 @@
  * stays fast. `--json` prints one JSON document on stdout; logs go to stderr.
  */
 import { Command, CommanderError } from 'commander';
+import * as analyze from './cli/analyze.ts';
 import * as digest from './cli/digest.ts';
 import * as email from './cli/email.ts';
+import * as evaluate from './cli/eval.ts';
 import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
 import * as poll from './cli/poll.ts';
@@ -21,7 +23,15 @@ const program = new Command()
   .showHelpAfterError();
 
 // Sub-commands register themselves here (one import and one line each).
-const commands: Array<{ register(program: Command): void }> = [poll, feeds, search, digest, email];
+const commands: Array<{ register(program: Command): void }> = [
+  poll,
+  feeds,
+  search,
+  analyze,
+  digest,
+  email,
+  evaluate,
+];
 for (const command of commands) command.register(program);
 
 try {

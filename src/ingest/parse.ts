@@ -18,7 +18,7 @@
 import { decodeHTMLStrict } from 'entities';
 import Parser from 'rss-parser';
 import { clampToFetchedAt, parseFeedDate } from './dates.ts';
-import { cleanLine, cleanTitle, htmlToText, stripControlChars } from './text.ts';
+import { cleanLine, cleanTitle, htmlToText } from './text.ts';
 import type { FeedFormat, FeedItem, ParsedFeed } from './types.ts';
 
 /** Why a feed could not be read. `url` is the feed's address when the caller gave it. */
@@ -89,16 +89,30 @@ export function itemText(item: FeedItem): string {
 // ---------------------------------------------------------------------------------------------
 // Repair
 
-const XML_SPECIAL =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?:#([0-9]+)|#[xX]([0-9a-fA-F]+)|([A-Za-z][A-Za-z0-9]*));|&/g;
-const XML_PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
+// What needs repair, and only that (a callback per `&lt;` would cost more than the parse):
+// CDATA sections and comments, to skip them whole; numeric references that may be illegal
+// (below U+0020, surrogates, U+FFFE/U+FFFF, beyond U+10FFFF: the callback checks);
+// named references other than XML's five; an `&` that starts no reference at all; control
+// characters (outside CDATA: inside, they are text, and text cleanup drops them).
+const XML_SPECIAL = new RegExp(
+  [
+    '<!\\[CDATA\\[[\\s\\S]*?\\]\\]>',
+    '<!--[\\s\\S]*?-->',
+    '&#0*([0-9]|[12][0-9]|3[01]|5[5-7][0-9]{3}|6553[45]|[0-9]{7,});',
+    '&#[xX]0*([0-9a-fA-F]|1[0-9a-fA-F]|[dD][89a-fA-F][0-9a-fA-F]{2}|[fF]{3}[eEfF]|[0-9a-fA-F]{6,});',
+    '&(?!(?:amp|lt|gt|quot|apos);)([A-Za-z][A-Za-z0-9]*);',
+    '&(?![A-Za-z][A-Za-z0-9]*;|#[0-9]+;|#[xX][0-9a-fA-F]+;)',
+    '[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\uFFFE\\uFFFF]+',
+  ].join('|'),
+  'g',
+);
 
 /**
  * The feed text with what strict XML parsers reject and publishers get wrong fixed (see the
  * module comment); CDATA sections and comments are left as they are. Pure.
  */
 export function repairXml(xml: string): string {
-  return stripControlChars(xml).replace(XML_SPECIAL, repairReference);
+  return xml.replace(XML_SPECIAL, repairReference);
 }
 
 function repairReference(
@@ -107,13 +121,14 @@ function repairReference(
   hex: string | undefined,
   name: string | undefined,
 ): string {
-  if (match.charCodeAt(0) === 0x3c) return match;
+  const head = match.charCodeAt(0);
+  if (head === 0x3c) return match;
+  if (head !== 0x26) return ''; // control characters
   if (decimal !== undefined || hex !== undefined) {
     const codePoint = decimal !== undefined ? Number(decimal) : Number.parseInt(hex ?? '', 16);
     return isXmlChar(codePoint) ? `&#${codePoint};` : '';
   }
   if (name === undefined) return '&amp;';
-  if (XML_PREDEFINED.has(name)) return match;
   const decoded = decodeHTMLStrict(match);
   if (decoded === match) return `&amp;${name};`;
   let refs = '';
@@ -173,114 +188,110 @@ interface RawFeed {
   items?: RawItem[];
 }
 
-// Elements that may carry an entry's date, in order of preference, whatever their namespace
-// prefix (dc:date, a10:updated from .NET, dcterms:created, Atom 0.3 issued/modified).
-const DATE_ELEMENTS = ['published', 'issued', 'created', 'date', 'updated', 'modified'];
-
-function rawDates(element: RawItem): Node[] {
-  const dates: Node[] = [];
-  for (const name of DATE_ELEMENTS) {
-    for (const key of Object.keys(element)) {
-      if (key === name || key.endsWith(`:${name}`)) dates.push(first(element[key]));
-    }
+/**
+ * rss-parser reads the XML (xml2js) and finds the channel and its entries; we map each entry
+ * from its raw xml2js element ourselves. Its own item mapping throws the whole feed on one bad
+ * Atom date (`new Date(x).toISOString()`) or one `<link>` without attributes, drops the
+ * attributes we need (Atom text types, category terms), reads dates only from pubDate and
+ * dc:date, and computes snippets we never use (half a parse's time on a full-text feed).
+ */
+class RawEntryParser extends Parser {
+  parseItemRss(item: RawItem): RawItem {
+    return item;
   }
-  return dates;
-}
 
-type AtomEntryParser = (this: Parser, entry: RawItem) => RawItem;
-type RssItemParser = (this: Parser, item: RawItem, fields: unknown) => RawItem;
-const base = Parser.prototype as unknown as {
-  parseItemAtom: AtomEntryParser;
-  parseItemRss: RssItemParser;
-};
-
-class TolerantParser extends Parser {
-  /**
-   * rss-parser 3.13 runs `new Date(published).toISOString()` on every Atom entry, so one
-   * unreadable date throws the whole feed, and reads `link.$.rel` on each link, so one
-   * `<link>` without attributes does too. We hand it the entry without its dates and keep
-   * them raw for {@link parseFeedDate}; text links are read by us.
-   */
   parseItemAtom(entry: RawItem): RawItem {
-    const { published: _published, updated: _updated, ...rest } = entry;
-    const links = Array.isArray(entry.link) ? entry.link : [];
-    rest.link = links.filter((link) => isObject(link) && isObject(link.$));
-    const item = base.parseItemAtom.call(this, rest);
-    item.rawDates = rawDates(entry);
-    item.contentType = attribute(first(entry.content), 'type');
-    item.atomTitleType = attribute(first(entry.title), 'type');
-    if (item.link === undefined) item.link = links.find((link) => typeof link === 'string');
-    return item;
-  }
-
-  /** rss-parser reads pubDate and dc:date only; PC INpact's items date by `a10:updated`. */
-  parseItemRss(xmlItem: RawItem, fields: unknown): RawItem {
-    const item = base.parseItemRss.call(this, xmlItem, fields);
-    item.rawDates = [item.pubDate, ...rawDates(xmlItem)];
-    return item;
+    return entry;
   }
 }
 
 function createParser(): Parser {
   // One parser per feed: xml2js keeps state between calls, and a failed parse may leave it dirty.
-  return new TolerantParser({
-    defaultRSS: 2,
-    customFields: {
-      item: [
-        ['category', 'categoryNodes', { keepArray: true }],
-        ['dc:subject', 'subjects', { keepArray: true }],
-      ],
-    },
-  });
+  return new RawEntryParser({ defaultRSS: 2 });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Mapping
 
+// Elements that may carry an entry's date, in order of preference, whatever their namespace
+// prefix (dc:date, a10:updated from .NET, dcterms:created, Atom 0.3 issued/modified).
+const DATE_ELEMENTS = ['pubDate', 'published', 'issued', 'created', 'date', 'updated', 'modified'];
+
 function toFeedItem(
-  item: RawItem,
+  element: RawItem,
   atom: boolean,
   base: string | null,
   fetchedAt: string,
 ): FeedItem {
-  const guid = cleanLine(textOf(item.guid) || textOf(item.id) || textOf(item['rdf:about']));
-  const link = absoluteUrl(textOf(item.link), base);
+  const guid = cleanLine(
+    textOf(first(atom ? element.id : element.guid)) || (attribute(element, 'rdf:about') ?? ''),
+  );
+  const link = absoluteUrl(atom ? atomLink(element.link) : textOf(first(element.link)), base);
   const guidUrl = /^https?:\/\//i.test(guid) ? absoluteUrl(guid, null) : null;
-  const rawTitle = textOf(item.title);
-  const titleIsHtml = item.atomTitleType === 'html' || item.atomTitleType === 'xhtml';
-  const author = cleanTitle(textOf(item.creator) || textOf(item.author));
+  const author = cleanTitle(
+    atom
+      ? textOf(first(element.author))
+      : textOf(first(element['dc:creator'])) || textOf(first(element.author)),
+  );
   return {
     guid: guid || null,
     url: link ?? guidUrl,
-    title: titleIsHtml ? cleanLine(htmlToText(rawTitle)) : cleanTitle(rawTitle),
-    // rss-parser puts an RSS <description> in `content`, an Atom <content> too.
-    summary: htmlToText(textOf(atom ? item.summary : item.content)),
-    contentHtml: atom ? atomContentHtml(item) : nonEmpty(textOf(item['content:encoded'])),
+    title: entryTitle(first(element.title) ?? first(element['dc:title'])),
+    summary: htmlToText(textOf(first(atom ? element.summary : element.description))),
+    contentHtml: atom
+      ? atomContentHtml(first(element.content))
+      : nonEmpty(textOf(first(element['content:encoded']))),
     author: author || null,
-    publishedAt: clampToFetchedAt(publishedAt(item), fetchedAt),
-    categories: categories(item),
+    publishedAt: clampToFetchedAt(publishedAt(element), fetchedAt),
+    categories: categories(element),
   };
 }
 
-function atomContentHtml(item: RawItem): string | null {
-  const content = nonEmpty(textOf(item.content));
-  if (content === null) return null;
-  // Atom text content is plain text: escape it so the HTML reads the same.
-  return item.contentType === 'text' ? escapeHtml(content) : content;
+function entryTitle(node: Node): string {
+  const type = attribute(node, 'type');
+  // Atom says how to read a title; RSS titles are text whose entities were escaped once more.
+  if (type === 'html' || type === 'xhtml' || type === 'text/html') {
+    return cleanLine(htmlToText(type === 'xhtml' ? markupOf(node) : textOf(node)));
+  }
+  return cleanTitle(textOf(node));
 }
 
-function publishedAt(item: RawItem): string | null {
-  for (const value of asArray(item.rawDates)) {
-    const date = parseFeedDate(textOf(value));
-    if (date) return date;
+function atomLink(links: Node): string {
+  let fallback = '';
+  for (const link of asArray(links)) {
+    if (typeof link === 'string') fallback ||= link;
+    const rel = attribute(link, 'rel');
+    const href = attribute(link, 'href');
+    if (href === undefined) continue;
+    if (rel === undefined || rel === 'alternate') return href;
+    fallback ||= href;
+  }
+  return fallback;
+}
+
+function atomContentHtml(content: Node): string | null {
+  const type = attribute(content, 'type');
+  if (type === 'xhtml' || type === 'application/xhtml+xml') return nonEmpty(markupOf(content));
+  const text = nonEmpty(textOf(content));
+  if (text === null) return null;
+  // Atom text content is plain text: escape it so the HTML reads the same.
+  return type === undefined || type === 'text' ? escapeHtml(text) : text;
+}
+
+function publishedAt(element: RawItem): string | null {
+  for (const name of DATE_ELEMENTS) {
+    for (const key of Object.keys(element)) {
+      if (key !== name && !key.endsWith(`:${name}`)) continue;
+      const date = parseFeedDate(textOf(first(element[key])));
+      if (date) return date;
+    }
   }
   return null;
 }
 
-function categories(item: RawItem): string[] {
-  const nodes = [...asArray(item.categoryNodes), ...asArray(item.subjects)];
+function categories(element: RawItem): string[] {
   const names = new Set<string>();
-  for (const node of nodes) {
+  for (const node of [...asArray(element.category), ...asArray(element['dc:subject'])]) {
     // Atom: <category term="cloud" label="Cloud"/>; RSS: <category>Cloud</category>.
     const name = cleanTitle(attribute(node, 'label') ?? attribute(node, 'term') ?? textOf(node));
     if (name) names.add(name);
@@ -295,8 +306,14 @@ function categories(item: RawItem): string[] {
 export function absoluteUrl(raw: string, base: string | null): string | null {
   const trimmed = raw.trim();
   if (!trimmed) return null;
-  if (!URL.canParse(trimmed, base ?? undefined)) return null;
-  const url = new URL(trimmed, base ?? undefined);
+  let url: URL;
+  try {
+    url = new URL(trimmed, base ?? undefined);
+  } catch (error) {
+    // The WHATWG URL parser reports an unusable link with a TypeError: no link, not a failure.
+    if (error instanceof TypeError) return null;
+    throw error;
+  }
   return url.protocol === 'http:' || url.protocol === 'https:' ? url.href : null;
 }
 
@@ -307,14 +324,31 @@ function textOf(node: Node): string {
   if (node === null || node === undefined) return '';
   if (Array.isArray(node)) return node.map(textOf).join(' ');
   if (isObject(node)) {
-    if (typeof node._ === 'string') return node._;
     let text = '';
     for (const [key, value] of Object.entries(node)) {
-      if (key !== '$') text = text ? `${text} ${textOf(value)}` : textOf(value);
+      if (key === '$') continue;
+      const part = textOf(value);
+      text = text && part ? `${text} ${part}` : text || part;
     }
     return text;
   }
   return String(node);
+}
+
+// The inner markup of an xml2js element (Atom xhtml). xml2js groups children by name, so
+// sibling order across names is lost; text of this kind is short and rare.
+function markupOf(node: Node): string {
+  if (typeof node === 'string') return escapeHtml(node);
+  if (!isObject(node)) return '';
+  let html = typeof node._ === 'string' ? escapeHtml(node._) : '';
+  for (const [name, children] of Object.entries(node)) {
+    if (name === '$' || name === '_') continue;
+    for (const child of asArray(children)) {
+      const tag = name.slice(name.indexOf(':') + 1);
+      html += `<${tag}>${markupOf(child)}</${tag}>`;
+    }
+  }
+  return html;
 }
 
 function attribute(node: Node, name: string): string | undefined {

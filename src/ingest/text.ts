@@ -42,32 +42,35 @@ const BLOCK_TAG =
   /<\/?(?:p|div|br|hr|li|ul|ol|dl|dt|dd|h[1-6]|blockquote|pre|table|tr|td|th|section|article|header|footer|figure|figcaption|aside|nav|main)\b[^>]*>/gi;
 // Elements whose content is never text for a reader.
 const INVISIBLE = /<(script|style|noscript|template|iframe|svg|math)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const HAS_INVISIBLE = /<(?:script|style|noscript|template|iframe|svg|math)\b/i;
 const COMMENT = /<!--[\s\S]*?(?:-->|$)/g;
 const TAG = /<\/?[A-Za-z][^>]*>|<![^>]*>|<\?[^>]*>/g;
 
 /**
  * Plain text of an HTML fragment: scripts, styles and comments dropped, block elements turned
- * into line breaks, other tags removed, entities decoded once, each line cleaned with
- * {@link cleanLine}, empty lines dropped (lines joined by `\n`). Regex-based, not a parser:
+ * into line breaks, other tags removed, entities decoded once, control characters dropped,
+ * whitespace collapsed, lines trimmed, empty lines dropped (lines joined by `\n`), NFC.
+ * Regex-based, not a parser:
  * good enough for summaries, not for article extraction. Pure; never throws.
  */
 export function htmlToText(html: string): string {
-  if (!html.includes('<')) return joinLines(decodeHtmlEntities(html));
-  const stripped = html
-    .replace(COMMENT, '')
-    .replace(INVISIBLE, '')
-    .replace(BLOCK_TAG, '\n')
-    .replace(TAG, '');
-  return joinLines(decodeHtmlEntities(stripped));
+  let text = html;
+  if (text.includes('<')) {
+    // Each pass runs only when it can match: this is on the per-item path of every poll.
+    if (text.includes('<!--')) text = text.replace(COMMENT, '');
+    if (HAS_INVISIBLE.test(text)) text = text.replace(INVISIBLE, '');
+    text = text.replace(BLOCK_TAG, '\n').replace(TAG, '');
+  }
+  return joinLines(decodeHtmlEntities(text));
 }
 
 function joinLines(text: string): string {
-  let out = '';
-  for (const line of text.split('\n')) {
-    const clean = cleanLine(line);
-    if (clean) out = out ? `${out}\n${clean}` : clean;
-  }
-  return out;
+  // Regexes rather than split/trim per line: this runs on every item of every feed.
+  return stripControlChars(text)
+    .replace(/\s*\n\s*/g, '\n')
+    .replace(/[ \t\r\f\v]+/g, ' ')
+    .trim()
+    .normalize('NFC');
 }
 
 /** The text without the control characters XML 1.0 forbids (tab, LF and CR are kept). Pure. */

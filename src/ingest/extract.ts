@@ -12,10 +12,10 @@
  */
 import { load } from 'cheerio/slim';
 import type { ParentNode } from 'domhandler';
-import { decodeHTML } from 'entities';
 import { extractBody } from './extract/content.ts';
 import { blockTexts } from './extract/dom.ts';
 import { readMetadata } from './extract/metadata.ts';
+import { decodeHtmlEntities, stripControlChars } from './text.ts';
 import type { ExtractedArticle, ExtractMethod } from './types.ts';
 
 /** Where an extraction starts from, besides the page itself. */
@@ -40,8 +40,10 @@ const RETRY_BELOW_WORDS = 60;
  */
 export function extractArticle(html: string, opts: ExtractOptions = {}): ExtractedArticle {
   const url = opts.url ?? null;
-  const metadata = readMetadata(parseHtml(html), url);
-  let paragraphs = extractBody(parseHtml(html), { pruneByClass: true });
+  // Metadata is read before the body's pruning mutates the tree, so one parse serves both.
+  const root = parseHtml(html);
+  const metadata = readMetadata(root, url);
+  let paragraphs = extractBody(root, { pruneByClass: true });
   if (wordCount(paragraphs) < RETRY_BELOW_WORDS) {
     const unpruned = extractBody(parseHtml(html), { pruneByClass: false });
     if (wordCount(unpruned) > wordCount(paragraphs)) paragraphs = unpruned;
@@ -61,7 +63,7 @@ export function extractArticle(html: string, opts: ExtractOptions = {}): Extract
   }
   return {
     title: metadata.title,
-    text: withoutTitle(paragraphs, metadata.title).join('\n\n'),
+    text: stripControlChars(withoutTitle(paragraphs, metadata.title).join('\n\n')),
     url,
     canonical: metadata.canonical,
     siteName: metadata.siteName,
@@ -84,7 +86,7 @@ function htmlParagraphs(html: string): string[] {
 /** `articleBody` is plain text by the schema, yet some publishers put HTML or entities in it. */
 function jsonLdParagraphs(body: string): string[] {
   if (/<(?:p|br|div|h[2-6]|li)\b[^>]*>/i.test(body)) return htmlParagraphs(body);
-  return decodeHTML(body)
+  return decodeHtmlEntities(body)
     .split(/\n/)
     .map((line) => line.replace(/[\s\u00a0]+/g, ' ').trim())
     .filter((line) => line !== '');

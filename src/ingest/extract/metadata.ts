@@ -74,13 +74,14 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
     return null;
   };
   const base = absoluteUrl(found.canonical, pageUrl) ?? pageUrl;
+  const siteName = meta('og:site_name', 'application-name') ?? ld?.publisher ?? null;
   return {
-    title: pickTitle(found, ld, meta('og:title', 'twitter:title')),
+    title: pickTitle(found, ld, meta('og:title', 'twitter:title'), siteName),
     canonical:
       absoluteUrl(found.canonical, pageUrl) ??
       absoluteUrl(meta('og:url'), pageUrl) ??
       absoluteUrl(ld?.url ?? null, pageUrl),
-    siteName: meta('og:site_name', 'application-name') ?? ld?.publisher ?? null,
+    siteName,
     publishedAt: isoInstant(
       meta(
         'article:published_time',
@@ -239,25 +240,53 @@ function personName(value: string | null, base: string | null): string | null {
   return text.length > 200 ? null : text;
 }
 
+/**
+ * The headline a reader sees: the page's `<h1>` when it agrees with what the page declares
+ * (Open Graph, JSON-LD, `<title>`), since declared titles are often rewritten for search engines
+ * and carry the site's name; otherwise the declared title without the site's name.
+ */
 function pickTitle(
   found: Collected,
   ld: JsonLdArticle | undefined,
   openGraph: string | null,
+  siteName: string | null,
 ): string | null {
-  const candidates = [openGraph, ld?.headline ?? null, found.h1.find((h) => h !== '') ?? null];
-  for (const candidate of candidates) {
-    const title = candidate === null ? '' : collapseSpaces(candidate);
-    if (title !== '') return title;
-  }
-  return found.title === null ? null : stripSiteName(found.title);
+  const declared = [openGraph, ld?.headline ?? null, found.title]
+    .map((candidate) => (candidate === null ? '' : collapseSpaces(candidate)))
+    .find((candidate) => candidate !== '');
+  const headings = found.h1.filter((h) => h !== '');
+  if (declared === undefined || headings.length === 1) return headings[0] ?? declared ?? null;
+  const agreeing = headings.find((h) => agrees(h, declared));
+  return agreeing ?? stripSiteName(declared, siteName);
 }
 
-/** `<title>` usually reads "Headline | Site" or "Headline - Site"; keep the headline part. */
-function stripSiteName(title: string): string {
-  const parts = title.split(/\s+[|–—·»:-]\s+/);
+/** Most words of the shorter title are in the longer one. */
+function agrees(a: string, b: string): boolean {
+  const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
+  const [x, y] = [words(a), words(b)];
+  const [small, large] = x.size <= y.size ? [x, y] : [y, x];
+  if (small.size === 0) return false;
+  let shared = 0;
+  for (const word of small) if (large.has(word)) shared++;
+  return shared / small.size >= 0.6;
+}
+
+/** "Headline | Site", "Site - Headline": keep the headline part when the rest names the site. */
+function stripSiteName(title: string, siteName: string | null): string {
+  const parts = title.split(/\s+[|–—·»:-]{1,2}\s+|\s*[_｜]\s*/);
   if (parts.length < 2) return title;
-  const longest = parts.reduce((a, b) => (b.length > a.length ? b : a));
-  return longest.split(/\s+/).length >= 3 ? longest : title;
+  const site = siteName?.toLowerCase() ?? null;
+  const last = parts.at(-1)?.toLowerCase() ?? '';
+  const first = parts[0]?.toLowerCase() ?? '';
+  if (site !== null && (last.includes(site) || site.includes(last))) {
+    return title.slice(0, title.toLowerCase().lastIndexOf(last)).replace(/[\s|–—·»:_｜-]+$/, '');
+  }
+  if (site !== null && (first.includes(site) || site.includes(first))) {
+    return title.slice(first.length).replace(/^[\s|–—·»:_｜-]+/, '');
+  }
+  // Without a site name to go by, only the " | " separator is reliably a site suffix.
+  const pipe = title.lastIndexOf(' | ');
+  return pipe > 0 ? title.slice(0, pipe) : title;
 }
 
 function absoluteUrl(href: string | null, base: string | null): string | null {

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decodeDocument } from '../../src/ingest/decode.ts';
+import { extractArticle } from '../../src/ingest/extract.ts';
+
+const pages = path.resolve(import.meta.dirname, '../fixtures/pages');
+const page = (name: string): string => readFileSync(path.join(pages, name), 'utf8');
+const paragraphs = (text: string): string[] => text.split('\n\n');
+
+describe('extractArticle on a press page surrounded by boilerplate', () => {
+  const article = extractArticle(page('boilerplate-around-article.html'), {
+    url: 'https://journal-du-cloud.example/marches/ugap-cloud-secnumcloud?utm_source=rss',
+  });
+
+  it('keeps every paragraph of the article body, in order', () => {
+    const text = paragraphs(article.text);
+    expect(text[0]).toMatch(/^La centrale d’achat public l’UGAP a publié lundi/);
+    expect(text.at(-1)).toMatch(/^Les premiers bons de commande sont attendus avant l’été/);
+    expect(article.method).toBe('dom');
+  });
+
+  it('keeps the subheading, the list items and the quote as their own paragraphs', () => {
+    const text = paragraphs(article.text);
+    expect(text).toContain('Trois lots et un plafond de 300 millions d’euros');
+    expect(text).toContain('un lot d’infrastructure à la demande, facturée à l’heure ;');
+    expect(text.some((p) => p.startsWith('« Les acheteurs publics nous demandaient'))).toBe(true);
+  });
+
+  it('leaves out navigation, related links, comments, newsletter and cookie boxes that mention the Health Data Hub', () => {
+    expect(article.text).not.toContain('Health Data Hub');
+    expect(article.text).not.toContain('cookies');
+    expect(article.text).not.toContain('commentaires');
+  });
+
+  it('leaves out the share bar and the image credit', () => {
+    expect(article.text).not.toContain('Partager');
+    expect(article.text).not.toContain('Crédits photos');
+  });
+
+  it('reports the headline as the title and does not repeat it in the text', () => {
+    expect(article.title).toBe('L’UGAP ouvre un marché de cloud qualifié SecNumCloud');
+    expect(article.text).not.toContain('ouvre un marché de cloud qualifié');
+  });
+
+  it('reads canonical (resolved against the page URL), site, time, author and language', () => {
+    expect(article).toMatchObject({
+      url: 'https://journal-du-cloud.example/marches/ugap-cloud-secnumcloud?utm_source=rss',
+      canonical: 'https://journal-du-cloud.example/marches/ugap-cloud-secnumcloud',
+      siteName: 'Le Journal du Cloud',
+      publishedAt: '2026-03-02T07:00:00.000Z',
+      author: 'Camille Durand',
+      lang: 'fr-FR',
+    });
+  });
+});
+
+describe('extractArticle and JSON-LD', () => {
+  it('takes articleBody from a NewsArticle inside @graph when it is the whole article', () => {
+    const article = extractArticle(page('jsonld-full-article.html'), {});
+    expect(article.method).toBe('jsonld');
+    expect(paragraphs(article.text)).toHaveLength(3);
+    expect(article.text).toMatch(/^Le service HDH \(hôpital de jour\) du centre hospitalier/);
+    expect(article).toMatchObject({
+      title: 'HDH : le service d’hôpital de jour rouvre à Lens',
+      canonical: 'https://sante-nord.example/lens/hdh-reouverture',
+      siteName: 'Santé Nord',
+      author: 'Louis Martin',
+      publishedAt: '2026-02-27T16:30:00.000Z',
+    });
+  });
+
+  it('prefers the page body when articleBody is only a teaser', () => {
+    const article = extractArticle(page('jsonld-teaser.html'), {});
+    expect(article.method).toBe('dom');
+    expect(paragraphs(article.text)).toHaveLength(4);
+    expect(article.text).toContain('plus de 24 % de leur capital');
+    expect(article.publishedAt).toBe('2026-01-15T00:00:00.000Z');
+  });
+});
+
+describe('extractArticle on a paywall stub', () => {
+  const feedContentHtml =
+    '<p>Le ministère de la Santé a retenu un hébergeur qualifié SecNumCloud pour la plateforme des données de santé.</p>' +
+    '<p>La migration du Health Data Hub hors du cloud de Microsoft doit s’achever fin 2027, selon le calendrier présenté aux parlementaires.</p>' +
+    '<p>La CNIL, qui réclamait ce changement depuis 2020, sera associée au suivi des travaux.</p>';
+
+  it('falls back to the feed content when the feed says more than the page', () => {
+    const article = extractArticle(page('paywall-stub.html'), { feedContentHtml });
+    expect(article.method).toBe('feed');
+    expect(paragraphs(article.text)).toHaveLength(3);
+    expect(article.text).toContain('La migration du Health Data Hub hors du cloud de Microsoft');
+    expect(article.title).toBe(
+      'Données de santé : le gouvernement tranche pour l’hébergement du Health Data Hub',
+    );
+  });
+
+  it('keeps the page text when there is no feed content', () => {
+    const article = extractArticle(page('paywall-stub.html'), {});
+    expect(article.method).toBe('dom');
+    expect(article.text).toContain('Le ministère a choisi un hébergeur qualifié');
+  });
+});
+
+describe('extractArticle after decoding a Latin-1 page', () => {
+  it('gets the accents right from bytes declared iso-8859-1 in a meta tag', () => {
+    const bytes = readFileSync(path.join(pages, 'latin1-meta-charset.html'));
+    const html = decodeDocument(bytes, null, 'html').text;
+    const article = extractArticle(html, {});
+    expect(article.title).toBe("Hôpital de jour : l'été sera calme à Arras");
+    expect(article.text).toMatch(/^Le service HDH \(hôpital de jour\) du CHU ferme l'été/);
+    expect(article.text).toContain('à Béthune, à vingt-cinq kilomètres');
+    expect(article.text).not.toContain('\uFFFD');
+  });
+});
+
+describe('extractArticle on hostile or empty input', () => {
+  it('returns an empty text and null metadata for an empty document', () => {
+    expect(extractArticle('', {})).toEqual({
+      title: null,
+      text: '',
+      url: null,
+      canonical: null,
+      siteName: null,
+      publishedAt: null,
+      author: null,
+      lang: null,
+      method: 'dom',
+    });
+  });
+
+  it('ignores malformed JSON-LD and unparseable dates instead of throwing', () => {
+    const html =
+      '<html><head><script type="application/ld+json">{"@type": "NewsArticle", </script>' +
+      '<meta property="article:published_time" content="mardi dernier"></head>' +
+      '<body><p>L’UGAP publie son rapport annuel, avec une hausse de 12 % des commandes passées par les hôpitaux.</p></body></html>';
+    const article = extractArticle(html, {});
+    expect(article.publishedAt).toBeNull();
+    expect(article.text).toContain('L’UGAP publie son rapport annuel');
+  });
+});

@@ -5,8 +5,8 @@
 import { loadAnalysisRules } from './analyze/load.ts';
 import type { AnalysisRules } from './analyze/rules.ts';
 import { type Config, type LoadOptions, loadConfig } from './config/load.ts';
-import type { AlertRule } from './config/schema.ts';
-import { createFetcher, type Fetcher } from './ingest/fetch.ts';
+import type { AlertRule, Settings } from './config/schema.ts';
+import { createFetcher, type Fetcher, type FetcherOptions } from './ingest/fetch.ts';
 import { createLogger, type Logger } from './log.ts';
 import type { PollContext } from './schedule/poll.ts';
 import type { Db } from './store/db.ts';
@@ -35,14 +35,7 @@ export function openApp(options: AppOptions = {}): App {
   const rules = loadAnalysisRules(config.paths.feedsDir);
   const db = openDb(config.paths.db, { readonly: options.readonly ?? false });
   if (!options.readonly) syncConfiguredFeeds(db, config.sources, new Date().toISOString());
-  const { poll } = config.settings;
-  const fetcher = createFetcher({
-    concurrency: poll.concurrency,
-    perHost: poll.perHost,
-    totalTimeoutMs: poll.timeout,
-    maxBytes: poll.maxBytes,
-    maxRedirects: poll.maxRedirects,
-  });
+  const fetcher = createFetcher(fetcherOptions(config.settings));
   const app: App = {
     config,
     logger,
@@ -65,6 +58,18 @@ export function openApp(options: AppOptions = {}): App {
     },
   };
   return app;
+}
+
+/** The fetcher limits of `settings.poll`: polls, previews and extracts fetch alike. Pure. */
+export function fetcherOptions(settings: Settings): Partial<FetcherOptions> {
+  const { poll } = settings;
+  return {
+    concurrency: poll.concurrency,
+    perHost: poll.perHost,
+    totalTimeoutMs: poll.timeout,
+    maxBytes: poll.maxBytes,
+    maxRedirects: poll.maxRedirects,
+  };
 }
 
 /**

@@ -11,6 +11,7 @@ import * as evaluate from './cli/eval.ts';
 import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
 import * as poll from './cli/poll.ts';
+import * as preview from './cli/preview.ts';
 import * as search from './cli/search.ts';
 
 const program = new Command()
@@ -31,6 +32,7 @@ const commands: Array<{ register(program: Command): void }> = [
   digest,
   email,
   evaluate,
+  preview,
 ];
 for (const command of commands) command.register(program);
 

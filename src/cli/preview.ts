@@ -112,10 +112,11 @@ export function register(program: Command): void {
     .action(async (source: string, options: { contentType?: string }, command: Command) => {
       const { json } = globalOptions(command);
       const { loadConfig } = await import('../config/load.ts');
-      const { poll } = loadConfig().settings;
+      const { settings } = loadConfig();
+      const { poll } = settings;
       const fetchedAt = new Date().toISOString();
       const input = /^https?:\/\//i.test(source)
-        ? await fetchFeed(source, poll)
+        ? await fetchFeed(source, settings)
         : await readFeedFile(source, options.contentType ?? null);
       const { isFeedParseError } = await import('../ingest/parse.ts');
       const preview = await previewFeed(input.bytes, input.contentType, {
@@ -140,16 +141,11 @@ interface FeedInput {
 
 async function fetchFeed(
   url: string,
-  poll: import('../config/schema.ts').Settings['poll'],
+  settings: import('../config/schema.ts').Settings,
 ): Promise<FeedInput> {
   const { createFetcher } = await import('../ingest/fetch.ts');
-  const fetcher = createFetcher({
-    concurrency: poll.concurrency,
-    perHost: poll.perHost,
-    totalTimeoutMs: poll.timeout,
-    maxBytes: poll.maxBytes,
-    maxRedirects: poll.maxRedirects,
-  });
+  const { fetcherOptions } = await import('../app.ts');
+  const fetcher = createFetcher(fetcherOptions(settings));
   try {
     const outcome = await fetcher.fetch(url);
     if (!outcome.ok) {

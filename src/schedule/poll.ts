@@ -13,8 +13,7 @@ import type { AlertRule, Settings } from '../config/schema.ts';
 import { decodeDocument } from '../ingest/decode.ts';
 import { extractArticle } from '../ingest/extract.ts';
 import type { FetchError, Fetcher } from '../ingest/fetch.ts';
-import { parseFeed } from '../ingest/parse.ts';
-import { htmlToText } from '../ingest/text.ts';
+import { itemText, parseFeed } from '../ingest/parse.ts';
 import type { ExtractMethod, FeedItem, ParsedFeed } from '../ingest/types.ts';
 import { canonicalUrl } from '../ingest/url.ts';
 import type { Logger } from '../log.ts';
@@ -317,7 +316,7 @@ interface ArticleBody {
  */
 async function readArticle(context: PollContext, item: FeedItem): Promise<ArticleBody> {
   const { settings } = context;
-  const feedText = item.contentHtml ? htmlToText(item.contentHtml) : item.summary;
+  const feedText = itemText(item);
   const fromFeed: ArticleBody = {
     text: feedText,
     method: 'feed',

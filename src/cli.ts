@@ -8,6 +8,7 @@ import * as analyze from './cli/analyze.ts';
 import * as digest from './cli/digest.ts';
 import * as email from './cli/email.ts';
 import * as evaluate from './cli/eval.ts';
+import * as extract from './cli/extract.ts';
 import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
 import * as poll from './cli/poll.ts';
@@ -33,6 +34,7 @@ const commands: Array<{ register(program: Command): void }> = [
   email,
   evaluate,
   preview,
+  extract,
 ];
 for (const command of commands) command.register(program);
 

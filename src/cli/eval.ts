@@ -30,7 +30,9 @@ export function register(program: Command): void {
     .option('--out <dir>', 'write extracted texts here for inspection')
     .action(async (options: { set?: string; out?: string }, command: Command) => {
       const { json } = globalOptions(command);
-      const { runExtractEval } = await import('../eval/extract.ts');
-      await runExtractEval({ set: options.set, out: options.out, json });
+      const { formatExtractReport, runExtractEval } = await import('../eval/extract.ts');
+      const report = await runExtractEval({ set: options.set, out: options.out, json });
+      if (json) printJson(report);
+      else printText(formatExtractReport(report));
     });
 }

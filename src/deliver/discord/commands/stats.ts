@@ -1,7 +1,7 @@
 /**
  * `/stats`: feeds (ok / failing / disabled / paused), articles stored, last and next poll, next
- * digest, pending deliveries. Next runs come from the worker (`deps.nextRuns`); without one, the
- * next poll is the earliest feed turn stored and the next digest is unknown.
+ * digest, pending deliveries. Next runs come from the worker (`deps.nextRuns`) and the feeds'
+ * stored turns; without a worker the next digest is unknown.
  */
 import { SlashCommandBuilder } from 'discord.js';
 import { type StoreStats, storeStats } from '../../../store/stats.ts';
@@ -64,6 +64,19 @@ export async function handler(
   return renderStats(storeStats(deps.db), deps.nextRuns?.() ?? null, context.lang);
 }
 
+/**
+ * When a feed is next fetched: the poll job only takes feeds whose turn has come, so it is the
+ * first job run at or after the earliest turn (approximated by the later of the two, off by less
+ * than one job interval). Either alone when the other is unknown. Pure.
+ */
+export function nextPollAt(jobRun: Date | null, earliestTurn: string | null): string | null {
+  const job = jobRun?.getTime() ?? null;
+  const turn = earliestTurn === null ? null : Date.parse(earliestTurn);
+  if (job === null || turn === null || Number.isNaN(turn))
+    return jobRun?.toISOString() ?? earliestTurn;
+  return new Date(Math.max(job, turn)).toISOString();
+}
+
 /** The status as one embed of inline fields; times as Discord timestamps. Pure. */
 export function renderStats(stats: StoreStats, next: NextRuns | null, lang: Lang): CommandReply {
   const words = WORDS[lang];
@@ -71,7 +84,7 @@ export function renderStats(stats: StoreStats, next: NextRuns | null, lang: Lang
     const ms = instantMs(iso);
     return ms === null ? missing : `<t:${Math.floor(ms / 1000)}:R>`;
   };
-  const nextPoll = next ? (next.poll?.toISOString() ?? null) : stats.nextFeedDueAt;
+  const nextPoll = nextPollAt(next?.poll ?? null, stats.nextFeedDueAt);
   return {
     embeds: [
       {

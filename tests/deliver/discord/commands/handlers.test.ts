@@ -8,6 +8,7 @@ import * as feeds from '../../../../src/deliver/discord/commands/feeds.ts';
 import { CommandLoadError, loadCommands } from '../../../../src/deliver/discord/commands/index.ts';
 import { loadSearch, saveSearch } from '../../../../src/deliver/discord/commands/pages.ts';
 import * as search from '../../../../src/deliver/discord/commands/search.ts';
+import { nextPollAt } from '../../../../src/deliver/discord/commands/stats.ts';
 import { CommandError } from '../../../../src/deliver/discord/commands/types.ts';
 import { openDb } from '../../../../src/store/db.ts';
 import { listFeeds } from '../../../../src/store/feeds.ts';
@@ -125,5 +126,23 @@ describe('search pages', () => {
     expect(loadSearch(db, old, NOW, 24 * HOUR)).toBeNull();
     const left = db.prepare(`SELECT count(*) AS n FROM meta WHERE key LIKE 'search-page:%'`).get();
     expect(left).toEqual({ n: 1 });
+  });
+});
+
+describe('/stats next poll', () => {
+  const tick = new Date('2026-03-02T07:01:00.000Z');
+
+  it('is the job run when a feed is already due', () => {
+    expect(nextPollAt(tick, '2026-03-02T06:50:00.000Z')).toBe('2026-03-02T07:01:00.000Z');
+  });
+
+  it('is the earliest feed turn when every feed waits longer than the next job run', () => {
+    expect(nextPollAt(tick, '2026-03-02T07:20:00.000Z')).toBe('2026-03-02T07:20:00.000Z');
+  });
+
+  it('falls back to whichever is known', () => {
+    expect(nextPollAt(null, '2026-03-02T07:20:00.000Z')).toBe('2026-03-02T07:20:00.000Z');
+    expect(nextPollAt(tick, null)).toBe('2026-03-02T07:01:00.000Z');
+    expect(nextPollAt(null, null)).toBeNull();
   });
 });

@@ -12,7 +12,7 @@
  */
 import { load } from 'cheerio/slim';
 import type { ParentNode } from 'domhandler';
-import { extractBody } from './extract/content.ts';
+import { type BodyOptions, extractBody } from './extract/content.ts';
 import { blockTexts } from './extract/dom.ts';
 import { readMetadata } from './extract/metadata.ts';
 import { decodeHtmlEntities, stripControlChars } from './text.ts';
@@ -32,6 +32,12 @@ export interface ExtractOptions {
  */
 const RETRY_BELOW_WORDS = 60;
 
+/** Ever more lenient attempts, each tried only while the previous ones found too little. */
+const RETRIES: readonly BodyOptions[] = [
+  { pruneByClass: false, lenient: false },
+  { pruneByClass: false, lenient: true },
+];
+
 /**
  * Extracts one article page. `html` is the decoded page; `opts.url` is where it came from and
  * `opts.feedContentHtml` the feed's content for the same article, if any. Returns the title
@@ -43,10 +49,11 @@ export function extractArticle(html: string, opts: ExtractOptions = {}): Extract
   // Metadata is read before the body's pruning mutates the tree, so one parse serves both.
   const root = parseHtml(html);
   const metadata = readMetadata(root, url);
-  let paragraphs = extractBody(root, { pruneByClass: true });
-  if (wordCount(paragraphs) < RETRY_BELOW_WORDS) {
-    const unpruned = extractBody(parseHtml(html), { pruneByClass: false });
-    if (wordCount(unpruned) > wordCount(paragraphs)) paragraphs = unpruned;
+  let paragraphs = extractBody(root, { pruneByClass: true, lenient: false });
+  for (const retry of RETRIES) {
+    if (wordCount(paragraphs) >= RETRY_BELOW_WORDS) break;
+    const again = extractBody(parseHtml(html), retry);
+    if (wordCount(again) > wordCount(paragraphs)) paragraphs = again;
   }
   let method: ExtractMethod = 'dom';
   const jsonLd = metadata.articles

@@ -114,6 +114,29 @@ describe('extractArticle after decoding a Latin-1 page', () => {
   });
 });
 
+describe('extractArticle on pages whose markup hides the article', () => {
+  it('reads the article that React streams in a hidden block, not the hidden cookie box', () => {
+    const article = extractArticle(page('react-streaming-article.html'), {});
+    const text = paragraphs(article.text);
+    expect(text[0]).toMatch(/^Le centre hospitalier universitaire de Lille a terminé/);
+    expect(text).toContain('Un marché passé par l’UGAP');
+    expect(text.at(-1)).toMatch(/^La facture, de l’ordre de 4,2 millions d’euros/);
+    expect(article.text).not.toContain('cookies');
+  });
+
+  it('finds the article inside an unclosed <aside> that swallows the rest of the page', () => {
+    const body = [
+      'Le groupement hospitalier de territoire de l’Artois a choisi un hébergeur qualifié SecNumCloud pour ses données de santé.',
+      'Les trois hôpitaux du groupement partageront désormais le même dossier patient, hébergé hors des clouds américains.',
+      'Le Health Data Hub, qui centralise des données de l’Assurance maladie, reste pour sa part chez Microsoft jusqu’en 2027.',
+    ];
+    const html =
+      '<html><body><aside class="banner"><div><a href="/">Annonce : nouvelle formule</a></div>' +
+      `<main><article>${body.map((p) => `<p>${p}</p>`).join('')}</article></main></body></html>`;
+    expect(paragraphs(extractArticle(html, {}).text)).toEqual(body);
+  });
+});
+
 describe('extractArticle on hostile or empty input', () => {
   it('returns an empty text and null metadata for an empty document', () => {
     expect(extractArticle('', {})).toEqual({

@@ -34,12 +34,10 @@ const DROP_TAGS = new Set([
   'link',
   'meta',
   'head',
-  'nav',
-  'aside',
-  'footer',
-  'dialog',
-  'menu',
 ]);
+
+/** Page regions around an article; dropped unless a lenient retry must look inside them. */
+const LANDMARK_TAGS = new Set(['nav', 'aside', 'footer', 'dialog', 'menu']);
 
 const DROP_ROLES = new Set([
   'navigation',
@@ -109,6 +107,11 @@ const LISTS = new Set(['ul', 'ol', 'dl']);
 export interface BodyOptions {
   /** Drop containers by class/id words; turned off when that leaves too little text. */
   pruneByClass: boolean;
+  /**
+   * Keep hidden blocks and landmark regions (`nav`, `aside`, `footer`…): a last attempt for pages
+   * that render their article from a hidden block or whose unclosed `<aside>` swallows the rest.
+   */
+  lenient: boolean;
 }
 
 /**
@@ -116,7 +119,7 @@ export interface BodyOptions {
  * Mutates (prunes) the tree it is given. Pure otherwise.
  */
 export function extractBody(root: ParentNode, options: BodyOptions): string[] {
-  prune(root, options.pruneByClass, false);
+  prune(root, options, false);
   const stats = new Map<Element, Stats>();
   measure(root, stats, false);
   const scores = scoreCandidates(root, stats);
@@ -140,12 +143,12 @@ function withoutTrailingHeadings(blocks: TextBlock[]): TextBlock[] {
   return blocks.slice(0, end);
 }
 
-function prune(node: ParentNode, byClass: boolean, inCode: boolean): void {
+function prune(node: ParentNode, options: BodyOptions, inCode: boolean): void {
   const kept: AnyNode[] = [];
   for (const child of node.children) {
     if (isTag(child)) {
-      if (isDropped(child, byClass && !inCode)) continue;
-      prune(child, byClass, inCode || child.name === 'pre' || child.name === 'code');
+      if (isDropped(child, options, inCode)) continue;
+      prune(child, options, inCode || child.name === 'pre' || child.name === 'code');
     } else if (!isText(child)) {
       continue;
     }
@@ -161,18 +164,27 @@ function prune(node: ParentNode, byClass: boolean, inCode: boolean): void {
   }
 }
 
-function isDropped(element: Element, byClass: boolean): boolean {
+function isDropped(element: Element, options: BodyOptions, inCode: boolean): boolean {
   if (DROP_TAGS.has(element.name)) return true;
+  if (options.lenient) return false;
+  if (LANDMARK_TAGS.has(element.name)) return true;
   const attribs = element.attribs;
-  if (attribs.hidden !== undefined || attribs['aria-hidden'] === 'true') return true;
+  if (isHidden(element)) return true;
   if (attribs.role !== undefined && DROP_ROLES.has(attribs.role)) return true;
-  const style = attribs.style;
-  if (style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style)) return true;
-  if (!byClass || element.name === 'body' || element.name === 'a' || element.name === 'html') {
-    return false;
-  }
+  if (!options.pruneByClass || inCode) return false;
+  if (element.name === 'body' || element.name === 'a' || element.name === 'html') return false;
   const words = `${attribs.class ?? ''} ${attribs.id ?? ''}`;
   return words.length > 1 && UNLIKELY.test(words) && !MAYBE.test(words);
+}
+
+function isHidden(element: Element): boolean {
+  const attribs = element.attribs;
+  // React's streaming renderer sends each late part of a page as `<div hidden id="S:n">` and
+  // moves it into place with a script: that block is what the reader sees.
+  if (attribs.hidden !== undefined && !/^S:\d+$/.test(attribs.id ?? '')) return true;
+  if (attribs['aria-hidden'] === 'true') return true;
+  const style = attribs.style;
+  return style !== undefined && /display\s*:\s*none|visibility\s*:\s*hidden/i.test(style);
 }
 
 function emptyStats(): Stats {

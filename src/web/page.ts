@@ -47,7 +47,9 @@ h1{font-size:1.6rem;margin:0}
 h1 a{color:inherit;text-decoration:none}
 .tagline{margin:.15rem 0 1rem;color:var(--muted)}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 .75rem}
-form.search input[type=search]{flex:1 1 14rem;min-width:0}
+form.search input[type=search]{flex:1 1 100%;min-width:0}
+form.search select{flex:1 1 9rem;min-width:0}
+@media (min-width:44rem){form.search input[type=search]{flex-basis:16rem}}
 input,select,button{font:inherit;padding:.45rem .6rem;border:1px solid var(--line);border-radius:.4rem;background:var(--card);color:var(--ink)}
 button{background:var(--accent);border-color:var(--accent);color:#fff;cursor:pointer}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -57,8 +59,8 @@ a.chip{font-size:.85rem;padding:.15rem .6rem;border-radius:1rem;background:var(-
 a.chip[aria-current]{border-color:var(--accent);font-weight:600}
 section.trends{margin:1rem 0;padding:.75rem 1rem;background:var(--card);border:1px solid var(--line);border-radius:.6rem}
 section.trends h2{font-size:1rem;margin:0 0 .5rem}
-.trend{display:grid;grid-template-columns:9rem 1fr 3rem;align-items:center;gap:.5rem;font-size:.9rem}
-.trend svg{width:100%;max-width:12rem;height:1.6rem;color:var(--accent)}
+.trend{display:grid;grid-template-columns:8.5rem minmax(0,14rem) 2.5rem;justify-content:start;align-items:end;gap:.75rem;font-size:.9rem;padding:.2rem 0}
+.trend svg{width:100%;height:1.5rem;color:var(--accent)}
 .trend .n{text-align:right;font-variant-numeric:tabular-nums}
 .period{color:var(--muted);font-size:.8rem;margin:.35rem 0 0}
 p.count{color:var(--muted);margin:1rem 0 .5rem}

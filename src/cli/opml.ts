@@ -53,10 +53,10 @@ export function registerFeedsSubcommands(feeds: Command): void {
 
   feeds
     .command('export')
-    .description('print the active feeds (sources.yml and database) as OPML 2.0')
+    .description('print the active feeds (sources.yml and database) as OPML 2.0 (--json: a list)')
     .option('--sources <file>', 'sources file (default: $VIGIE_SOURCES or feeds/sources.yml)')
     .action(async (options: { sources?: string }, command: Command) => {
-      const { db } = globalOptions(command);
+      const { db, json } = globalOptions(command);
       const { loadConfig } = await import('../config/load.ts');
       const { serializeOpml } = await import('../feeds/opml.ts');
       const config = loadConfig({ dbPath: db, sourcesPath: options.sources });
@@ -80,8 +80,9 @@ export function registerFeedsSubcommands(feeds: Command): void {
           database.close();
         }
       }
-      // OPML is the machine format here: --json changes nothing, stdout is one document either way.
-      printText(serializeOpml(feeds, { title: 'Vigie — flux suivis', dateCreated: new Date() }));
+      if (json) printJson({ feeds });
+      else
+        printText(serializeOpml(feeds, { title: 'Vigie — flux suivis', dateCreated: new Date() }));
     });
 }
 

@@ -13,8 +13,6 @@ export interface WebFilters {
   page: number;
 }
 
-export const NO_FILTERS: WebFilters = { q: '', term: null, topic: null, page: 1 };
-
 const MAX_QUERY_CHARS = 500;
 const MAX_PAGE = 1000;
 

@@ -37,9 +37,9 @@ export interface WebDeps {
 /** Articles per page of the web page. */
 export const PAGE_SIZE = 20;
 /** Entries per Atom document: what a feed reader keeps between two polls of a busy week. */
-export const ATOM_SIZE = 50;
+const ATOM_SIZE = 50;
 /** Weeks in the page's chart. */
-export const TREND_WEEKS = 8;
+const TREND_WEEKS = 8;
 
 const WEEK_MS = 7 * 86_400_000;
 const ROUTES = new Set(['/', '/search', '/feed.atom']);
@@ -102,7 +102,7 @@ export function handleWebRequest(
  * Discord, as views in search order (relevance for a query, newest first otherwise). With a
  * query, the snippet shown is the passage around the query's words. Read-only.
  */
-export function selection(
+function selection(
   db: Db,
   filters: WebFilters,
   pageSize: number,

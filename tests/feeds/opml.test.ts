@@ -239,6 +239,14 @@ describe('vigie feeds import / export', () => {
       'L’Hebdo des achats publics',
       'Santé numérique',
     ]);
+
+    output = '';
+    await run('--json', 'feeds', 'export', '--sources', sources);
+    expect(JSON.parse(output).feeds[0]).toEqual({
+      name: 'LeMagIT',
+      url: 'https://www.lemagit.fr/rss/ContentSyndication.xml',
+      lang: 'fr',
+    });
   });
 
   it('writes nothing on --dry-run', async () => {

@@ -3,7 +3,6 @@ import Parser from 'rss-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ArticleView } from '../../src/deliver/types.ts';
 import { entryId, feedId, renderAtom, TERM_SCHEME, TOPIC_SCHEME } from '../../src/web/atom.ts';
-import { NO_FILTERS } from '../../src/web/filters.ts';
 import { HOSTILE_TITLE, NOW, seededDb, startWebServer, type TestServer, webDeps } from './seed.ts';
 
 interface AtomCategory {
@@ -210,7 +209,7 @@ describe('renderAtom', () => {
   const options = {
     selfUrl: 'https://veille.example.org/feed.atom',
     pageUrl: 'https://veille.example.org/',
-    filters: NO_FILTERS,
+    filters: { q: '', term: null, topic: null, page: 1 },
     now: NOW,
     lang: 'fr' as const,
   };

@@ -24,13 +24,15 @@ export interface App {
 }
 
 export interface AppOptions extends LoadOptions {
+  /** An already loaded configuration (the worker loads it first to take the instance lock). */
+  config?: Config;
   logger?: Logger;
   readonly?: boolean;
 }
 
 /** Loads config, opens the database (seeding feeds from sources.yml) and builds the fetcher. */
 export function openApp(options: AppOptions = {}): App {
-  const config = loadConfig(options);
+  const config = options.config ?? loadConfig(options);
   const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
   const rules = loadAnalysisRules(config.paths.feedsDir);
   const db = openDb(config.paths.db, { readonly: options.readonly ?? false });

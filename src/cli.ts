@@ -5,6 +5,8 @@
  */
 import { Command, CommanderError } from 'commander';
 import * as analyze from './cli/analyze.ts';
+import * as backup from './cli/backup.ts';
+import * as slashCommands from './cli/commands.ts';
 import * as digest from './cli/digest.ts';
 import * as email from './cli/email.ts';
 import * as evaluate from './cli/eval.ts';
@@ -13,6 +15,7 @@ import * as feeds from './cli/feeds.ts';
 import { CliError } from './cli/io.ts';
 import * as poll from './cli/poll.ts';
 import * as preview from './cli/preview.ts';
+import * as prune from './cli/prune.ts';
 import * as search from './cli/search.ts';
 
 const program = new Command()
@@ -35,6 +38,9 @@ const commands: Array<{ register(program: Command): void }> = [
   evaluate,
   preview,
   extract,
+  slashCommands,
+  backup,
+  prune,
 ];
 for (const command of commands) command.register(program);
 

@@ -3,31 +3,62 @@
  * error), then polls, digests, emails and delivers until SIGINT/SIGTERM, and stops within 10 s.
  */
 import { openApp } from './app.ts';
-import { ConfigError } from './config/load.ts';
+import { ConfigError, loadConfig } from './config/load.ts';
 import {
   createSinks,
   digestDestination,
   emailDestinations,
   emailRecipients,
 } from './deliver/sinks.ts';
+import { assessHealth, databaseStatus, startHttpServer } from './schedule/http.ts';
+import { acquireInstanceLock } from './schedule/lock.ts';
+import { createWorkerMetrics } from './schedule/metrics.ts';
+import { startSlashCommands } from './schedule/slash.ts';
 import { startWorker } from './schedule/worker.ts';
 
 const STOP_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
-  const app = openApp();
-  const sinks = await createSinks(app.config);
+  const config = loadConfig();
+  // One worker per database: a second one would double every delivery.
+  const lock = acquireInstanceLock(config.paths.db);
+  const app = openApp({ config });
+  const metrics = createWorkerMetrics({ db: app.db });
+  const startedAt = new Date();
+  const http = await startHttpServer({
+    address: config.env.VIGIE_HTTP,
+    metrics: () => metrics.render(),
+    health: () =>
+      assessHealth({
+        now: new Date(),
+        startedAt,
+        lastGoodCycleAt: metrics.lastGoodCycleAt(),
+        database: databaseStatus(app.db),
+        pollIntervalMs: config.settings.poll.interval,
+      }),
+    onError: (error, path) => app.logger.error({ err: error, path }, 'http handler failed'),
+  });
+  const sinks = await createSinks(config);
   const worker = startWorker(app, {
     sinks,
-    digestDestination: digestDestination(app.config),
-    emailDestinations: emailDestinations(app.config),
-    emailRecipients: emailRecipients(app.config),
+    digestDestination: digestDestination(config),
+    emailDestinations: emailDestinations(config),
+    emailRecipients: emailRecipients(config),
+    onCycle: (summary) => metrics.recordCycle(summary),
+    onDispatch: (summary) => metrics.recordDispatch(summary),
   });
+  const stopCommands = sinks.bot
+    ? await startSlashCommands(app, worker, sinks.bot).catch((error: unknown) => {
+        app.logger.error({ err: error }, 'Discord login failed: slash commands are off');
+        return () => {};
+      })
+    : () => {};
   app.logger.info(
     {
       feeds: app.config.sources.length,
       db: app.config.paths.db,
       digest: digestDestination(app.config),
+      http: http.url,
     },
     'Vigie started',
   );
@@ -42,9 +73,12 @@ async function main(): Promise<void> {
       process.exit(1);
     }, STOP_DEADLINE_MS);
     deadline.unref();
+    stopCommands();
     await worker.stop();
+    await http.close();
     await sinks.close();
     await app.close();
+    lock.release();
     app.logger.info('stopped');
     app.logger.flush();
     process.exit(0);
@@ -56,5 +90,7 @@ async function main(): Promise<void> {
 main().catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`vigie: ${message}\n`);
-  process.exit(error instanceof ConfigError ? 78 : 1);
+  process.exit(
+    error instanceof ConfigError ? 78 : (error as { code?: string }).code === 'LOCK_HELD' ? 75 : 1,
+  );
 });

@@ -3,6 +3,7 @@
  * alerts go to the console (stdout), the daily email to an .eml file under storage/outbox/mail.
  */
 import type { Config } from '../config/load.ts';
+import type { BotSender } from './discord/bot.ts';
 import type { Sinks } from './dispatch.ts';
 
 /** The digest's outbox destination for this configuration. Pure. */
@@ -29,10 +30,10 @@ export function emailRecipients(config: Config): string[] {
 export async function createSinks(
   config: Config,
   write: (text: string) => void = (text) => process.stdout.write(`${text}\n`),
-): Promise<Sinks & { close(): Promise<void> }> {
+): Promise<Sinks & { bot?: BotSender; close(): Promise<void> }> {
   const { env } = config;
   const closers: (() => Promise<void>)[] = [];
-  const sinks: Sinks = {
+  const sinks: Sinks & { bot?: BotSender } = {
     console: write,
     eml: async (payload) => {
       const { writeEml } = await import('./email/send.ts');

@@ -7,7 +7,8 @@ import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.ts';
 import { queueDailyEmail } from '../deliver/daily-email.ts';
 import { queueDigest } from '../deliver/digest.ts';
-import { dispatchDue, type Sinks } from '../deliver/dispatch.ts';
+import type { NextRuns } from '../deliver/discord/commands/types.ts';
+import { type DispatchSummary, dispatchDue, type Sinks } from '../deliver/dispatch.ts';
 import { dueFeeds } from '../store/feeds.ts';
 import { recoverInFlight } from '../store/outbox.ts';
 import { type CycleSummary, logFeedOutcome, runPollCycle } from './poll.ts';
@@ -21,6 +22,7 @@ export interface WorkerOptions {
   /** Schedules; defaults: poll check every minute, outbox every 30 s, reports from settings.yml. */
   crons?: { poll?: string; dispatch?: string; digest?: string; email?: string };
   onCycle?: (summary: CycleSummary) => void;
+  onDispatch?: (summary: DispatchSummary) => void;
 }
 
 export interface Worker {
@@ -29,6 +31,8 @@ export interface Worker {
   digestNow(): Promise<void>;
   emailNow(): Promise<void>;
   dispatchNow(): Promise<void>;
+  /** When the poll, digest and email jobs run next (for /stats). */
+  nextRuns(): NextRuns;
   stop(): Promise<void>;
 }
 
@@ -56,15 +60,18 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     };
 
   const context = app.pollContext();
-  const dispatchNow = async () => {
+  const dispatchNow = singleFlight(async () => {
     const summary = await dispatchDue(db, options.sinks, {
       now: () => new Date(),
       logger,
       lang: config.settings.lang,
     });
+    options.onDispatch?.(summary);
     if (summary.sent + summary.retried + summary.failed > 0) logger.info(summary, 'deliveries');
-  };
-  const pollDue = async () => {
+  });
+  // The first poll starts at once, outside the cron's own noOverlap: without this a first cycle
+  // crossing a minute boundary would poll the same feeds twice.
+  const pollDue = singleFlight(async () => {
     const feeds = dueFeeds(db, new Date().toISOString());
     const summary = await runPollCycle(context, feeds, (outcome) =>
       logFeedOutcome(logger, outcome),
@@ -73,7 +80,7 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     options.onCycle?.(summary);
     await dispatchNow();
     return summary;
-  };
+  });
   const digestNow = async () => {
     const queued = queueDigest(db, options.digestDestination, {
       now: new Date(),
@@ -128,12 +135,28 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     dispatchNow: async () => {
       await track('dispatch', dispatchNow)();
     },
+    nextRuns: () => ({
+      poll: tasks[0]?.getNextRun() ?? null,
+      digest: tasks[2]?.getNextRun() ?? null,
+      email: tasks[3]?.getNextRun() ?? null,
+    }),
     stop: async () => {
       stopping = true;
       await Promise.all(tasks.map((task) => task.stop()));
       await Promise.allSettled([...running]);
       await Promise.all(tasks.map((task) => task.destroy()));
     },
+  };
+}
+
+/** Wraps `job` so a call made while it runs joins the run in flight instead of starting another. */
+function singleFlight<T>(job: () => Promise<T>): () => Promise<T> {
+  let inFlight: Promise<T> | null = null;
+  return () => {
+    inFlight ??= job().finally(() => {
+      inFlight = null;
+    });
+    return inFlight;
   };
 }
 

@@ -79,6 +79,30 @@ describe('the worker process', () => {
     database.close();
   }, 30_000);
 
+  it('serves /healthz and /metrics, and a second worker on the same database refuses', async () => {
+    const sources = path.join(dir, 'sources-http.yml');
+    const db = path.join(dir, 'http.db');
+    writeFileSync(sources, `feeds:\n  - name: Flux lent\n    url: ${server.url('/lent.xml')}\n`);
+    const first = startWorker({ VIGIE_SOURCES: sources, VIGIE_DB: db });
+    await waitFor(() => /"http":"http:\/\/127\.0\.0\.1:\d+/.test(first.stderr()), 15_000);
+    const base = /"http":"(http:\/\/127\.0\.0\.1:\d+)/.exec(first.stderr())?.[1];
+    await waitFor(() => first.stderr().includes('poll cycle'), 15_000);
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ database: true });
+    const metrics = await (await fetch(`${base}/metrics`)).text();
+    expect(metrics).toMatch(/^vigie_poll_cycles_total 1$/m);
+    expect(metrics).toMatch(/^vigie_items_matched_total 1$/m);
+
+    const second = startWorker({ VIGIE_SOURCES: sources, VIGIE_DB: db });
+    expect(await second.exit).toBe(75);
+    expect(second.stderr()).toMatch(new RegExp(`pid ${first.child.pid}|${first.child.pid}`));
+
+    first.child.kill('SIGTERM');
+    expect(await first.exit).toBe(0);
+  }, 40_000);
+
   it('refuses a bad configuration at startup, naming the file, the key and the reason', async () => {
     const sources = path.join(dir, 'bad.yml');
     writeFileSync(sources, 'feeds:\n  - name: Intranet\n    url: gopher://intranet/feed\n');

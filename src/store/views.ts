@@ -42,11 +42,24 @@ export function articleViews(db: Db, ids: readonly number[]): ArticleView[] {
       sources: sourcesOf.all(row.id) as ArticleView['sources'],
       terms: terms.map((hit) => hit.id as TermId),
       topics: [...analysis.topics].sort((a, b) => b.score - a.score).map((t) => t.id as TopicId),
-      snippet: terms[0]?.snippets[0] ?? null,
+      snippet: bodySnippet(
+        row.title,
+        terms.flatMap((hit) => hit.snippets),
+      ),
       amounts: analysis.amounts,
       deadlines: analysis.deadlines,
     };
   });
+}
+
+/**
+ * The first snippet that says more than the title (the analyzer reads title and body
+ * together, so the first hit is often the headline itself). Pure.
+ */
+export function bodySnippet(title: string, snippets: readonly string[]): string | null {
+  const plain = (text: string) => text.replace(/[⟦⟧]/g, '').replace(/\s+/g, ' ').trim();
+  const headline = plain(title);
+  return snippets.find((snippet) => plain(snippet) !== headline) ?? snippets[0] ?? null;
 }
 
 /** Feeds failing or disabled, as renderers show them. */

@@ -26,7 +26,7 @@ import {
   recoverInFlight,
 } from '../../src/store/outbox.ts';
 import { searchArticles, toFtsQuery } from '../../src/store/search.ts';
-import { articleViews } from '../../src/store/views.ts';
+import { articleViews, bodySnippet } from '../../src/store/views.ts';
 import { analysisOf, article } from './fixtures.ts';
 
 const now = '2026-03-02T07:00:00.000Z';
@@ -350,5 +350,21 @@ describe('outbox', () => {
     expect(again).toMatchObject({ partsSent: 1, messageIds: ['m1'], attempts: 2 });
     markSent(db, batch as number, now);
     expect(claimDue(db, ['digest'], now)).toHaveLength(0);
+  });
+});
+
+describe('bodySnippet', () => {
+  it('prefers a snippet from the body over the headline itself', () => {
+    const title = 'L’UGAP référence une offre cloud';
+    expect(
+      bodySnippet(title, [
+        'L’⟦UGAP⟧ référence une offre cloud',
+        'La centrale d’achat (⟦UGAP⟧) publie son catalogue.',
+      ]),
+    ).toBe('La centrale d’achat (⟦UGAP⟧) publie son catalogue.');
+    expect(bodySnippet(title, ['L’⟦UGAP⟧ référence une offre cloud'])).toBe(
+      'L’⟦UGAP⟧ référence une offre cloud',
+    );
+    expect(bodySnippet(title, [])).toBeNull();
   });
 });

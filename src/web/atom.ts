@@ -11,7 +11,7 @@ import { type Lang, TERM_LABELS, TOPIC_LABELS } from '../deliver/discord/labels.
 import { linkTarget } from '../deliver/discord/text.ts';
 import type { ArticleView } from '../deliver/types.ts';
 import { filterQuery, type WebFilters } from './filters.ts';
-import { escapeLine, snippetHtml } from './text.ts';
+import { escapeLine, snippetAddsToTitle, snippetHtml } from './text.ts';
 
 const TAG = 'tag:vigie,2026';
 /** Category schemes: IRIs naming the vocabulary a category term belongs to. */
@@ -78,7 +78,10 @@ export function renderAtom(articles: readonly ArticleView[], options: AtomOption
 function entryLines(article: ArticleView, when: string, options: AtomOptions): string[] {
   const href = linkTarget(article.url, 2048);
   const outlets = [...new Set(article.sources.map((source) => source.name))];
-  const summary = article.snippet ? snippetHtml(article.snippet) : '';
+  const summary =
+    article.snippet && snippetAddsToTitle(article.snippet, article.title)
+      ? snippetHtml(article.snippet)
+      : '';
   return [
     '  <entry>',
     `    <id>${entryId(article.id)}</id>`,

@@ -14,7 +14,7 @@ import { TERM_LABELS, TOPIC_LABELS } from '../deliver/discord/labels.ts';
 import { linkTarget } from '../deliver/discord/text.ts';
 import type { ArticleView } from '../deliver/types.ts';
 import { filterQuery, type WebFilters } from './filters.ts';
-import { escapeLine, snippetHtml } from './text.ts';
+import { escapeLine, snippetAddsToTitle, snippetHtml } from './text.ts';
 
 /** Articles per watch term in consecutive weeks, oldest first. */
 export interface WeeklyTermCounts {
@@ -49,7 +49,7 @@ h1 a{color:inherit;text-decoration:none}
 form.search{display:flex;flex-wrap:wrap;gap:.5rem;margin:0 0 .75rem}
 form.search input[type=search]{flex:1 1 100%;min-width:0}
 form.search select{flex:1 1 9rem;min-width:0}
-@media (min-width:44rem){form.search input[type=search]{flex-basis:16rem}}
+@media (min-width:44rem){form.search input[type=search]{flex-basis:12rem}form.search select{flex:0 1 auto}}
 input,select,button{font:inherit;padding:.45rem .6rem;border:1px solid var(--line);border-radius:.4rem;background:var(--card);color:var(--ink)}
 button{background:var(--accent);border-color:var(--accent);color:#fff;cursor:pointer}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
@@ -237,7 +237,7 @@ function articleItem(
   return `<li>
 <h2>${heading}</h2>
 <p class="meta">${meta.join(' · ')}</p>
-${article.snippet ? `<p class="snippet">${snippetHtml(article.snippet)}</p>` : ''}
+${article.snippet && snippetAddsToTitle(article.snippet, article.title) ? `<p class="snippet">${snippetHtml(article.snippet)}</p>` : ''}
 ${tags.length ? `<p class="tags">${tags.join('')}</p>` : ''}
 </li>`;
 }

@@ -29,3 +29,12 @@ export function escapeLine(text: string): string {
 export function snippetHtml(snippet: string): string {
   return mapSnippet(cleanLine(snippet), escapeHtml, (hit) => `<strong>${escapeHtml(hit)}</strong>`);
 }
+
+/**
+ * Whether a snippet tells the reader more than the title: false when, markers dropped, it is
+ * the title itself (the matcher often quotes the headline sentence). Pure.
+ */
+export function snippetAddsToTitle(snippet: string, title: string): boolean {
+  const plain = (text: string) => cleanLine(text).replace(/[⟦⟧]/g, '').toLowerCase();
+  return plain(snippet) !== plain(title);
+}

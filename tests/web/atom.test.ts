@@ -229,6 +229,22 @@ describe('renderAtom', () => {
     expect(XMLValidator.validate(xml)).toBe(true);
   });
 
+  it('leaves out a summary that only repeats the title', () => {
+    const title = 'SecNum Cloud : l’ANSSI qualifie une offre IaaS lyonnaise';
+    const repeat = renderAtom(
+      [view({ title, snippet: '⟦SecNum Cloud⟧ : l’ANSSI qualifie une offre IaaS lyonnaise' })],
+      options,
+    );
+    expect(repeat).not.toContain('<summary');
+    const more = renderAtom(
+      [view({ title, snippet: 'La qualification ⟦SecNum Cloud⟧ couvre l’IaaS.' })],
+      options,
+    );
+    expect(more).toContain(
+      '<summary type="html">La qualification &lt;strong&gt;SecNum Cloud&lt;/strong&gt; couvre l’IaaS.</summary>',
+    );
+  });
+
   it('names entries and feeds by tag URIs', () => {
     expect(entryId(42)).toBe('tag:vigie,2026:article:42');
     expect(feedId({ q: 'cloud de confiance', term: 'ugap', topic: null, page: 3 })).toBe(

@@ -193,7 +193,37 @@ describe('paging', () => {
   });
 });
 
-describe('renderPage without trends', () => {
+describe('renderPage', () => {
+  it('shows no snippet that only repeats the title', () => {
+    const title = 'Health Data Hub : le calendrier de la réversibilité devant le Sénat';
+    const $ = cheerio.load(
+      renderPage({
+        filters: { q: '', term: null, topic: null, page: 1 },
+        total: 1,
+        pageSize: PAGE_SIZE,
+        articles: [
+          {
+            id: 1,
+            title,
+            url: 'https://journal-du-cloud.example/hdh-senat',
+            publishedAt: '2026-02-27T09:00:00Z',
+            sources: [],
+            terms: ['health-data-hub'],
+            topics: [],
+            snippet: '⟦Health Data Hub⟧ : le calendrier de la réversibilité devant le Sénat',
+            amounts: [],
+            deadlines: [],
+          },
+        ],
+        trends: null,
+        timeZone: 'Europe/Paris',
+      }),
+    );
+    expect($('ol.articles h2').text()).toBe(title);
+    expect($('.snippet')).toHaveLength(0);
+    expect($('.meta').text()).toBe('27 févr. 2026, 10:00');
+  });
+
   it('shows no chart before anything was found, and says Vigie found nothing yet', () => {
     const db = openDb(':memory:');
     const trends = weeklyTermCounts(db, NOW, 8);

@@ -15,6 +15,7 @@ import { acquireInstanceLock } from './schedule/lock.ts';
 import { createWorkerMetrics } from './schedule/metrics.ts';
 import { startSlashCommands } from './schedule/slash.ts';
 import { startWorker } from './schedule/worker.ts';
+import { handleWebRequest } from './web/handler.ts';
 
 const STOP_DEADLINE_MS = 10_000;
 
@@ -35,6 +36,13 @@ async function main(): Promise<void> {
         lastGoodCycleAt: metrics.lastGoodCycleAt(),
         database: databaseStatus(app.db),
         pollIntervalMs: config.settings.poll.interval,
+      }),
+    routes: (req, res) =>
+      handleWebRequest(req, res, {
+        db: app.db,
+        now: () => new Date(),
+        timeZone: config.env.TZ_REPORTS,
+        lang: config.settings.lang,
       }),
     onError: (error, path) => app.logger.error({ err: error, path }, 'http handler failed'),
   });

@@ -1,6 +1,7 @@
-/** `vigie feeds list`: the feeds Vigie polls, with their state. */
+/** `vigie feeds list|import|export`: the feeds Vigie polls, with their state; OPML in and out. */
 import type { Command } from 'commander';
 import { printJson, printText } from './io.ts';
+import { registerFeedsSubcommands } from './opml.ts';
 import { globalOptions } from './options.ts';
 
 export function register(program: Command): void {
@@ -13,6 +14,7 @@ export function register(program: Command): void {
       const { loadConfig } = await import('../config/load.ts');
       const { openDb } = await import('../store/db.ts');
       const { listFeeds } = await import('../store/feeds.ts');
+      const { feedState } = await import('../store/feed-admin.ts');
       // Read-only: listing must not re-seed feeds from another sources file.
       const database = openDb(loadConfig({ dbPath: db }).paths.db, { readonly: true });
       try {
@@ -21,13 +23,7 @@ export function register(program: Command): void {
           name: feed.name,
           url: feed.url,
           origin: feed.origin,
-          state: feed.disabledAt
-            ? 'disabled'
-            : feed.paused
-              ? 'paused'
-              : feed.consecutiveFailures > 0
-                ? 'failing'
-                : 'ok',
+          state: feedState(feed),
           lastSuccessAt: feed.lastSuccessAt,
           nextPollAt: feed.nextPollAt,
           consecutiveFailures: feed.consecutiveFailures,
@@ -47,4 +43,5 @@ export function register(program: Command): void {
         database.close();
       }
     });
+  registerFeedsSubcommands(feeds);
 }

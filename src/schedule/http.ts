@@ -104,6 +104,8 @@ export interface HttpServerOptions {
   metrics: () => string | Promise<string>;
   /** Called when a handler throws (the client gets a 500). */
   onError?: (error: unknown, path: string) => void;
+  /** Further routes (the web page, the Atom feed); returns false for a path it does not serve. */
+  routes?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 }
 
 export interface HttpServer {
@@ -190,8 +192,14 @@ async function respond(
       );
     } else if (path === '/metrics') {
       send(req, res, 200, 'text/plain; version=0.0.4; charset=utf-8', await options.metrics());
-    } else {
-      send(req, res, 404, 'text/plain; charset=utf-8', 'not found: try /healthz or /metrics\n');
+    } else if (!options.routes?.(req, res)) {
+      send(
+        req,
+        res,
+        404,
+        'text/plain; charset=utf-8',
+        'not found: try /, /feed.atom, /healthz or /metrics\n',
+      );
     }
   } catch (error) {
     options.onError?.(error, path);

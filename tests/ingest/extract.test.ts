@@ -137,6 +137,26 @@ describe('extractArticle on pages whose markup hides the article', () => {
   });
 });
 
+describe('extractArticle text cleanup', () => {
+  const html =
+    '<html><body><article>' +
+    '<p>La plateforme des données de santé, le Health Da&shy;ta Hub, change d’héber&shy;geur : le mar&shy;ché sera attribué par l’UGAP à un prestataire qualifié SecNumCloud.</p>' +
+    '<p>Le calendrier prévoit une bascule complète des données avant la fin de l’année 2027, après une phase de tests menée avec deux hôpitaux.</p>' +
+    '<p>Photo d’illustration : salle serveurs, Agence Exemple</p>' +
+    '</article></body></html>';
+  const article = extractArticle(html, {});
+
+  it('joins words split by soft hyphens, so a watch term is found whole', () => {
+    expect(article.text).toContain('le Health Data Hub, change d’hébergeur : le marché sera');
+    expect(article.text).not.toContain('\u00ad');
+  });
+
+  it('leaves out an illustration credit', () => {
+    expect(article.text).not.toContain('Photo d’illustration');
+    expect(paragraphs(article.text)).toHaveLength(2);
+  });
+});
+
 describe('extractArticle on hostile or empty input', () => {
   it('returns an empty text and null metadata for an empty document', () => {
     expect(extractArticle('', {})).toEqual({

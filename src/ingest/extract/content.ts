@@ -67,9 +67,9 @@ const NEGATIVE =
 const POINTER =
   /^(?:[àa] lire (?:aussi|également|egalement)|lire (?:aussi|également|egalement|la suite)|voir aussi|sur le même sujet|read more|read also|related|see also|also read)\b/i;
 
-/** Image credits: "Crédits photos : …", "Photo : AFP", "© Reuters". */
+/** Image credits: "Crédits photos : …", "Photo : AFP", "© Reuters", "Photo d’illustration : …". */
 const CREDIT =
-  /^(?:crédits?(?: photos?)?\s*:|photos?\s*:|©|\(c\) |copyright\b|image credit|photo credit)/i;
+  /^(?:crédits?(?: photos?)?\s*:|photos?\s*:|©|\(c\) |copyright\b|image credit|photo credit|(?:images?|photos?|illustrations?)(?: d['’]| )?illustrati\w*\s*:|illustrations?\s*:)/i;
 
 /** What the extractor measures of every element, bottom-up, in one pass. */
 interface Stats {

@@ -54,6 +54,9 @@ export const BLOCK_TAGS: ReadonlySet<string> = new Set([
   'ul',
 ]);
 
+/** Soft hyphen, word joiner and BOM: break hints shown as nothing. */
+const INVISIBLE = /[\u00ad\u2060\ufeff]/g;
+
 /** The element's attribute, or '' when absent. Pure. */
 export function attr(element: Element, name: string): string {
   return element.attribs[name] ?? '';
@@ -106,8 +109,9 @@ export function textBlocks(root: AnyNode, keep: (element: Element) => boolean): 
   };
   const walk = (node: AnyNode): void => {
     if (isText(node)) {
-      // Source newlines are layout of the HTML, not of the text: only <br> breaks a line.
-      line += node.data.replace(/[\s\u00a0\u200b]+/g, ' ');
+      // Source newlines are layout of the HTML, not of the text: only <br> breaks a line. Soft
+      // hyphens and word joiners are invisible break hints that would split a word in two.
+      line += node.data.replace(INVISIBLE, '').replace(/[\s\u00a0\u200b]+/g, ' ');
       return;
     }
     if (!isTag(node)) {

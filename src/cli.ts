@@ -17,6 +17,7 @@ import * as poll from './cli/poll.ts';
 import * as preview from './cli/preview.ts';
 import * as prune from './cli/prune.ts';
 import * as search from './cli/search.ts';
+import * as stats from './cli/stats.ts';
 
 const program = new Command()
   .name('vigie')
@@ -41,6 +42,7 @@ const commands: Array<{ register(program: Command): void }> = [
   slashCommands,
   backup,
   prune,
+  stats,
 ];
 for (const command of commands) command.register(program);
 

@@ -97,6 +97,18 @@ describe('vigie poll --once, search and feeds list from the shell', () => {
     expect(states).toEqual({ 'Le Fil Cloud': 'ok', 'Hors ligne': 'failing' });
   });
 
+  it('reports stats with the failing feed and its error', async () => {
+    const { json } = await vigie('stats', '--db', db, '--json');
+    expect(json).toMatchObject({ articles: 1, feeds: { total: 2, ok: 1, failing: 1 } });
+    expect(json.failingFeeds).toEqual([
+      expect.objectContaining({
+        name: 'Hors ligne',
+        consecutiveFailures: 1,
+        lastError: expect.stringContaining('HTTP 404'),
+      }),
+    ]);
+  });
+
   it('rejects a bad option with a clear message and exit code 2', async () => {
     await expect(vigie('search', 'cloud', '--term', 'hdh', '--db', db)).rejects.toMatchObject({
       code: 2,

@@ -137,6 +137,31 @@ describe('extractArticle on pages whose markup hides the article', () => {
   });
 });
 
+describe('extractArticle on pages styled with utility classes', () => {
+  it('keeps article sections whose classes only style them (overflow-hidden, scroll-mt-24)', () => {
+    const section = (title: string, text: string): string =>
+      `<div class="overflow-hidden rounded-lg md:p-8 scroll-mt-24"><h2>${title}</h2><p>${text}</p></div>`;
+    const html =
+      '<html><body><main><article class="mx-auto max-w-[720px]">' +
+      '<p>La région Hauts-de-France publie la liste des hébergeurs qualifiés SecNumCloud retenus pour ses lycées, au terme d’une consultation de six mois.</p>' +
+      section(
+        'Ce que change la qualification',
+        'Les données des élèves et des personnels resteront en France, chez un prestataire soumis au seul droit européen, comme l’exige la doctrine de l’État.',
+      ) +
+      section(
+        'Un achat groupé',
+        'La commande passe par l’UGAP, qui a négocié un tarif commun pour les collectivités de la région et se charge du suivi des prestataires.',
+      ) +
+      '</article></main>' +
+      '<div class="sidebar"><p>Les plus lus : le Health Data Hub cherche toujours un hébergeur souverain pour ses données.</p></div>' +
+      '</body></html>';
+    const text = paragraphs(extractArticle(html, {}).text);
+    expect(text).toContain('Ce que change la qualification');
+    expect(text.at(-1)).toMatch(/^La commande passe par l’UGAP/);
+    expect(text.join(' ')).not.toContain('Health Data Hub');
+  });
+});
+
 describe('extractArticle text cleanup', () => {
   const html =
     '<html><body><article>' +

@@ -62,7 +62,7 @@ const MAYBE = /and|article|body|column|content|main|mathjax|shadow/i;
 const POSITIVE =
   /article|body|content|entry|hentry|h-entry|main|page|pagination|post|text|blog|story/i;
 const NEGATIVE =
-  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|partage|newsletter|abonn|lire-aussi|credit|caption|byline|author/i;
+  /-ad-|hidden|^hid$| hid$| hid |^hid |banner|combx|comment|(?:^|\s)com-|contact|footer|gdpr|masthead|media|meta|outbrain|promo|related|scroll|share|shoutbox|sidebar|skyscraper|sponsor|shopping|tags|partage|newsletter|abonn|lire-aussi|credit|caption|byline|author/i;
 /** Paragraphs that only point elsewhere: "Lire aussi : …", "Read more", "Related: …". */
 const POINTER =
   /^(?:[àa] lire (?:aussi|également|egalement)|lire (?:aussi|également|egalement|la suite)|voir aussi|sur le même sujet|read more|read also|related|see also|also read)\b/i;
@@ -174,7 +174,21 @@ function isDropped(element: Element, options: BodyOptions, inCode: boolean): boo
   if (!options.pruneByClass || inCode) return false;
   if (element.name === 'body' || element.name === 'a' || element.name === 'html') return false;
   const words = `${attribs.class ?? ''} ${attribs.id ?? ''}`;
-  return words.length > 1 && UNLIKELY.test(words) && !MAYBE.test(words);
+  if (words.length < 2 || !UNLIKELY.test(words)) return false;
+  const meant = namingWords(words);
+  return UNLIKELY.test(meant) && !MAYBE.test(meant);
+}
+
+/**
+ * The class/id tokens that name what a block is, without utility classes that only style it
+ * (`overflow-hidden`, `md:hidden`, `scroll-mt-24`, `w-[640px]`): CSS frameworks put those on
+ * article containers, and their words would read as "hidden" or "scroll" boilerplate.
+ */
+function namingWords(value: string): string {
+  return value
+    .split(/\s+/)
+    .filter((token) => !/[:[\]/!]|^(?:overflow|scroll)-/.test(token))
+    .join(' ');
 }
 
 function isHidden(element: Element): boolean {
@@ -251,7 +265,7 @@ function classWeight(element: Element): number {
   let weight = 0;
   for (const value of [attr(element, 'class'), attr(element, 'id')]) {
     if (value === '') continue;
-    if (NEGATIVE.test(value)) weight -= 25;
+    if (NEGATIVE.test(value) && NEGATIVE.test(namingWords(value))) weight -= 25;
     if (POSITIVE.test(value)) weight += 25;
   }
   if (attr(element, 'itemprop') === 'articleBody') weight += 50;

@@ -374,7 +374,8 @@ function topCandidate(scores: Map<Element, number>, stats: Map<Element, Stats>):
     if (outer === undefined || inner === undefined) break;
     const addedText = outer.text - inner.text;
     const addedProse = outer.prose - inner.prose;
-    if (outer.link - inner.link > addedText * 0.35) break;
+    // Links are a menu or related posts unless they come with more prose than the article had.
+    if (outer.link - inner.link > addedText * 0.35 && addedProse < inner.prose) break;
     if (isComposition(chosen)) break;
     const proseAdded = addedProse >= addedText * 0.6;
     if (addedText === 0 || outer.prose >= inner.prose * 1.25 || proseAdded) chosen = parent;

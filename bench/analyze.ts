@@ -1,7 +1,7 @@
 /**
  * Case `analyze`: match + classify + entities (`analyze` with the repository's rules) over
- * 50 MB of generated French articles, 2 % of them mentioning a watch term. One core, MB/s of
- * UTF-8 text. Target: ≥ 20 MB/s.
+ * 50 MB of generated French articles, 2 % of them mentioning a watch term. One core: MB of
+ * UTF-8 text per CPU-second of this process. Target: ≥ 20 MB/s.
  */
 import { analyze } from '../src/analyze/analyze.ts';
 import { defaultAnalysisRules } from '../src/analyze/load.ts';
@@ -36,10 +36,14 @@ export async function benchAnalyze(options: BenchOptions): Promise<CaseResult[]>
   // Warm-up on a slice, so the JIT has compiled the scanners before the clock starts.
   for (const input of inputs.slice(0, 500)) analyze(input, rules);
   const started = nowMs();
+  const cpuStart = process.cpuUsage();
   let matched = 0;
   for (const input of inputs) if (analyze(input, rules).terms.length > 0) matched += 1;
+  const cpu = process.cpuUsage(cpuStart);
   const seconds = (nowMs() - started) / 1000;
-  const rate = bytes / 1e6 / seconds;
+  // Per core means per CPU-second: on a shared machine wall time also counts waiting for a core.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  const rate = bytes / 1e6 / cpuSeconds;
   return [
     {
       name: 'analyze',
@@ -48,7 +52,7 @@ export async function benchAnalyze(options: BenchOptions): Promise<CaseResult[]>
       target: `≥ ${TARGET_MB_S} MB/s per core`,
       ratio: null,
       pass: rate >= TARGET_MB_S,
-      note: `${inputs.length} articles, ${round(bytes / 1e6, 1)} MB in ${round(seconds, 2)} s, ${matched} matched`,
+      note: `${inputs.length} articles, ${round(bytes / 1e6, 1)} MB in ${round(cpuSeconds, 2)} CPU s (${round(seconds, 2)} s wall: ${round(bytes / 1e6 / seconds, 1)} MB/s), ${matched} matched`,
     },
   ];
 }

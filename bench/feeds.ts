@@ -16,7 +16,7 @@ const FEEDS_PER_SERVER = 5;
 
 /**
  * `count` items for feed number `feed`, linking under `origin`. Each carries its whole article
- * (1,600 to 4,000 characters, above `fullTextMinChars`, so no page is fetched) and a summary.
+ * (1,500 to 2,600 characters, above `fullTextMinChars`, so no page is fetched) and a summary.
  * Item `i` of feed `f` matches when `(f * count + i) % 50 === 0`. Pure per arguments.
  */
 export function benchItems(feed: number, count: number, origin: string): BuiltItem[] {
@@ -25,7 +25,7 @@ export function benchItems(feed: number, count: number, origin: string): BuiltIt
   return Array.from({ length: count }, (_, i) => {
     const serial = feed * count + i;
     const article = frenchArticle(random, serial, {
-      chars: 1_600 + Math.floor(random() * 2_400),
+      chars: 1_500 + Math.floor(random() * 1_100),
       matching: serial % MATCH_EVERY === 0,
     });
     return {

@@ -104,3 +104,30 @@ export function rateRow(
     anchor: { value: round(raw, 1), unit, what },
   };
 }
+
+/** The results as an aligned text table. Pure. */
+export function formatTable(cases: readonly CaseResult[]): string {
+  const header = ['case', 'value', 'unit', 'anchor', 'ratio', 'target', 'pass'];
+  const lines = cases.map((row) => [
+    row.name,
+    String(row.value),
+    row.unit,
+    row.anchor ? String(row.anchor.value) : '',
+    row.ratio === null ? '' : String(row.ratio),
+    row.target ?? '',
+    row.pass === null ? '-' : row.pass ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...lines.map((line) => (line[i] as string).length)),
+  );
+  const format = (line: string[]) =>
+    line
+      .map((cell, i) => cell.padEnd(widths[i] as number))
+      .join('  ')
+      .trimEnd();
+  return [
+    format(header),
+    format(widths.map((width) => '-'.repeat(width))),
+    ...lines.map(format),
+  ].join('\n');
+}

@@ -10,7 +10,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type BenchOptions, type CaseResult, machineInfo, repoRoot, round } from './harness.ts';
+import {
+  type BenchOptions,
+  type CaseResult,
+  formatTable,
+  machineInfo,
+  repoRoot,
+  round,
+} from './harness.ts';
 
 type CaseRunner = (options: BenchOptions, workDir: string) => Promise<CaseResult[]>;
 
@@ -23,6 +30,7 @@ const CASES: Record<string, CaseRunner> = {
   store: async (options, workDir) => (await import('./store.ts')).benchStore(options, workDir),
   search: async (options, workDir) => (await import('./search.ts')).benchSearch(options, workDir),
   digest: async (options) => (await import('./digest.ts')).benchDigest(options),
+  peers: async (options, workDir) => (await import('./peers.ts')).benchPeers(options, workDir),
   startup: async (options, workDir) =>
     (await import('./startup.ts')).benchStartup(options, workDir),
 };
@@ -38,33 +46,6 @@ export function parseArgs(argv: readonly string[]): { quick: boolean; only: stri
       `unknown case(s) ${unknown.join(', ')}; known: ${Object.keys(CASES).join(', ')}`,
     );
   return { quick, only };
-}
-
-/** The results as an aligned text table. Pure. */
-export function formatTable(cases: readonly CaseResult[]): string {
-  const header = ['case', 'value', 'unit', 'anchor', 'ratio', 'target', 'pass'];
-  const lines = cases.map((row) => [
-    row.name,
-    String(row.value),
-    row.unit,
-    row.anchor ? String(row.anchor.value) : '',
-    row.ratio === null ? '' : String(row.ratio),
-    row.target ?? '',
-    row.pass === null ? '-' : row.pass ? 'yes' : 'NO',
-  ]);
-  const widths = header.map((title, i) =>
-    Math.max(title.length, ...lines.map((line) => (line[i] as string).length)),
-  );
-  const format = (line: string[]) =>
-    line
-      .map((cell, i) => cell.padEnd(widths[i] as number))
-      .join('  ')
-      .trimEnd();
-  return [
-    format(header),
-    format(widths.map((width) => '-'.repeat(width))),
-    ...lines.map(format),
-  ].join('\n');
 }
 
 async function main(): Promise<void> {

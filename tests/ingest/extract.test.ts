@@ -162,6 +162,32 @@ describe('extractArticle on pages styled with utility classes', () => {
   });
 });
 
+describe('extractArticle on a responsive page', () => {
+  it('gives once an article that the page renders twice, once per screen size', () => {
+    const body =
+      '<h2>Le calendrier</h2><p>Les hôpitaux du groupement basculeront leurs serveurs vers le nouvel hébergeur qualifié SecNumCloud entre mars et juin, service par service, en commençant par l’imagerie.</p>' +
+      '<p>Les équipes informatiques seront renforcées pendant la bascule, pour que les urgences ne subissent aucune interruption.</p>';
+    const html = `<html><body><main><div class="variant-mobile">${body}</div><div class="variant-desktop">${body}</div></main></body></html>`;
+    const text = paragraphs(extractArticle(html, {}).text);
+    expect(text).toHaveLength(3);
+    expect(text.filter((p) => p.startsWith('Les hôpitaux du groupement'))).toHaveLength(1);
+  });
+
+  it('keeps a paragraph that the article itself repeats further down', () => {
+    const legend =
+      'Les montants sont exprimés en millions d’euros hors taxes, sur la durée totale du marché passé par l’UGAP, options comprises, et ne tiennent pas compte des révisions de prix prévues chaque année par le contrat.';
+    const html =
+      '<html><body><article>' +
+      '<p>Le premier lot, consacré à l’hébergement qualifié SecNumCloud, représente l’essentiel de la dépense prévue par les ministères.</p>' +
+      `<table><tr><td>Lot 1</td><td>180</td></tr></table><p>${legend}</p>` +
+      '<p>Le second lot couvre les services de migration, facturés au forfait pour chaque application déplacée vers le nouvel hébergeur.</p>' +
+      `<table><tr><td>Lot 2</td><td>120</td></tr></table><p>${legend}</p>` +
+      '</article></body></html>';
+    const text = paragraphs(extractArticle(html, {}).text);
+    expect(text.filter((p) => p === legend)).toHaveLength(2);
+  });
+});
+
 describe('extractArticle text cleanup', () => {
   const html =
     '<html><body><article>' +

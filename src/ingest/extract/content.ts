@@ -9,7 +9,7 @@
  */
 import type { AnyNode, Element, ParentNode } from 'domhandler';
 import { isTag, isText } from 'domhandler';
-import { attr, blockTexts, type TextBlock, textBlocks } from './dom.ts';
+import { attr, blockTexts, rawText, type TextBlock, textBlocks } from './dom.ts';
 
 /** Never prose, whatever the page. */
 const DROP_TAGS = new Set([
@@ -128,7 +128,8 @@ export function extractBody(root: ParentNode, options: BodyOptions): string[] {
   const parts = withSiblings(top, scores, stats);
   const bodyText = parts.reduce((sum, part) => sum + (stats.get(part)?.text ?? 0), 0);
   const keep = (element: Element): boolean =>
-    keepInBody(element, stats.get(element), scores.get(element), bodyText);
+    keepInBody(element, stats.get(element), scores.get(element), bodyText) &&
+    !repeatsSibling(element, stats);
   const blocks: TextBlock[] = [];
   for (const part of parts) blocks.push(...textBlocks(part, keep));
   return withoutTrailingHeadings(blocks.filter((block) => !isAside(block.text))).map(
@@ -136,7 +137,20 @@ export function extractBody(root: ParentNode, options: BodyOptions): string[] {
   );
 }
 
-/** A heading with no text after it introduces something that was left out (related links). */
+/**
+ * Responsive layouts render the same block once per screen size, one after the other, and let
+ * CSS show one; a reader sees it once. Only a whole block next to its twin counts: an article may
+ * well repeat a legend or a quote further down.
+ */
+function repeatsSibling(element: Element, stats: Map<Element, Stats>): boolean {
+  const length = stats.get(element)?.text ?? 0;
+  if (length < 200) return false;
+  let previous = element.prev;
+  while (previous !== null && !isTag(previous)) previous = previous.prev;
+  if (previous === null || previous.name !== element.name) return false;
+  return stats.get(previous)?.text === length && rawText(previous) === rawText(element);
+}
+
 function withoutTrailingHeadings(blocks: TextBlock[]): TextBlock[] {
   let end = blocks.length;
   while (end > 0 && HEADINGS.has(blocks[end - 1]?.tag ?? '')) end--;

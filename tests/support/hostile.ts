@@ -1,0 +1,108 @@
+/**
+ * Shared pieces of the hostile-input and fault suite (tests/hostile/): realistic French article
+ * text written for these tests, a pinned clock, a listener that counts TCP connections (to prove
+ * a refused redirect never connected), and a watch on errors escaping to the process.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+
+/** The suite's pinned "now": Monday 2 March 2026, 08:00 in Paris. */
+export const FIXED_NOW = new Date('2026-03-02T08:00:00+01:00');
+
+/**
+ * A news story mentioning the Health Data Hub and SecNumCloud, as HTML paragraphs, long enough
+ * to count as the full article (no page fetch). `lead` varies the first sentence so two stories
+ * never share a content hash.
+ */
+export function hdhStoryHtml(lead: string): string {
+  return [
+    lead,
+    'Le ministère de la Santé confirme que le Health Data Hub quittera Microsoft Azure pour un hébergeur qualifié SecNumCloud par l’ANSSI.',
+    'La Plateforme des données de santé promet la continuité des projets de recherche pendant la migration, prévue sur dix-huit mois.',
+    'Plusieurs hébergeurs français se disent prêts, tandis que les associations de patients réclament un calendrier public et un budget détaillé.',
+  ]
+    .map((paragraph) => `<p>${paragraph}</p>`)
+    .join('\n');
+}
+
+/** One sentence about the UGAP, short enough that the poller would fetch the page. */
+export const UGAP_TEASER =
+  'La centrale d’achat public l’UGAP référence trois offres de cloud souverain pour les collectivités.';
+
+export interface ConnectionCounter {
+  readonly host: string;
+  readonly port: number;
+  /** Connections accepted so far. */
+  readonly connections: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on `host` (a loopback address such as 127.0.0.2) and counts the connections it gets,
+ * answering none: the witness that a refused hop was refused before any connection.
+ */
+export async function startConnectionCounter(host: string): Promise<ConnectionCounter> {
+  let connections = 0;
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    connections += 1;
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => sockets.delete(socket));
+  });
+  server.listen({ host, port: 0 });
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    host,
+    port,
+    get connections() {
+      return connections;
+    },
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+      await once(server, 'close');
+    },
+  };
+}
+
+export interface StrayErrors {
+  /** Unhandled rejections and uncaught exceptions seen since `watchStrayErrors()`. */
+  readonly errors: unknown[];
+  stop(): void;
+}
+
+/**
+ * Records errors that escape every handler while a test runs: the "process stays up" check.
+ * vitest would also report them, but only after the fact and without naming the case.
+ */
+export function watchStrayErrors(): StrayErrors {
+  const errors: unknown[] = [];
+  const record = (error: unknown) => {
+    errors.push(error);
+  };
+  process.on('unhandledRejection', record);
+  process.on('uncaughtException', record);
+  return {
+    errors,
+    stop: () => {
+      process.off('unhandledRejection', record);
+      process.off('uncaughtException', record);
+    },
+  };
+}
+
+/** Resolves once `condition()` holds, polling every 25 ms; rejects naming `what` after `timeoutMs`. */
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -5,8 +5,9 @@
  */
 import { TERM_IDS } from '../analyze/types.ts';
 import type { Db } from '../store/db.ts';
-import { pendingItems, queueBatch } from '../store/outbox.ts';
-import { articleViews, failingFeedViews, termCountsBetween } from '../store/views.ts';
+import { queueBatch } from '../store/outbox.ts';
+import { pendingStoryItems } from '../store/stories.ts';
+import { failingFeedViews, storyViews, termCountsBetween } from '../store/views.ts';
 import type { EmailPayload } from './dispatch.ts';
 import { renderDailyEmail } from './email/render.ts';
 import { dailyMessageId } from './email/send.ts';
@@ -44,7 +45,7 @@ export function buildEmailView(
   view: EmailView;
   itemIds: number[];
 } {
-  const items = pendingItems(db, 'email-item');
+  const items = pendingStoryItems(db, 'email-item');
   const until = options.now.toISOString();
   const last = db
     .prepare(`SELECT max(created_at) AS at FROM outbox WHERE kind = 'email'`)
@@ -52,10 +53,8 @@ export function buildEmailView(
     at: string | null;
   };
   const since = last.at ?? new Date(options.now.getTime() - DAY_MS).toISOString();
-  const articles = articleViews(
-    db,
-    items.map((item) => item.articleId),
-  );
+  // One entry per story (updates included), as in the digest.
+  const articles = storyViews(db, items);
   const weekBefore = termCountsBetween(
     db,
     new Date(Date.parse(since) - WEEK_MS).toISOString(),

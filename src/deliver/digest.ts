@@ -2,10 +2,15 @@
  * The digest job: the articles announced since the last digest become one outbox row holding
  * the rendered messages, in the same transaction that marks them included — so an article is
  * in exactly one digest, and a crash before sending leaves a row that is sent on restart.
+ *
+ * The digest shows stories, not copies: the pending articles of one story are one entry with
+ * every outlet; a story announced in an earlier digest that only gained outlets comes back as an
+ * update ("+1 source : …").
  */
 import type { Db } from '../store/db.ts';
-import { pendingItems, queueBatch } from '../store/outbox.ts';
-import { articleViews, failingFeedViews } from '../store/views.ts';
+import { queueBatch } from '../store/outbox.ts';
+import { pendingStoryItems } from '../store/stories.ts';
+import { failingFeedViews, storyViews } from '../store/views.ts';
 import { renderDigest, renderDigestText } from './discord/render.ts';
 import type { DiscordPayload } from './dispatch.ts';
 import type { DigestView } from './types.ts';
@@ -17,9 +22,9 @@ export interface DigestOptions {
   timeZone: string;
 }
 
-/** The digest that would go out now: pending articles, failing feeds. Read-only. */
+/** The digest that would go out now: pending stories, failing feeds. Read-only. */
 export function buildDigestView(db: Db, now: Date): { view: DigestView; itemIds: number[] } {
-  const items = pendingItems(db, 'digest-item');
+  const items = pendingStoryItems(db, 'digest-item');
   const last = db
     .prepare(`SELECT max(created_at) AS at FROM outbox WHERE kind = 'digest'`)
     .get() as { at: string | null };
@@ -27,10 +32,7 @@ export function buildDigestView(db: Db, now: Date): { view: DigestView; itemIds:
     view: {
       since: last.at,
       until: now.toISOString(),
-      articles: articleViews(
-        db,
-        items.map((item) => item.articleId),
-      ),
+      articles: storyViews(db, items),
       failingFeeds: failingFeedViews(db),
     },
     itemIds: items.map((item) => item.id),
@@ -53,7 +55,7 @@ export function renderDigestPayload(view: DigestView, options: DigestOptions): D
 
 /**
  * Queues a digest of the pending articles to `destination`. Returns the outbox row id and the
- * number of articles, or null when nothing is pending.
+ * number of stories shown (`articles`), or null when nothing is pending.
  */
 export function queueDigest(
   db: Db,

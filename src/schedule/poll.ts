@@ -8,7 +8,7 @@
  */
 import { analyze } from '../analyze/analyze.ts';
 import type { AnalysisRules } from '../analyze/rules.ts';
-import type { Analysis } from '../analyze/types.ts';
+import type { Analysis, TermId } from '../analyze/types.ts';
 import type { AlertRule, Settings } from '../config/schema.ts';
 import { decodeDocument } from '../ingest/decode.ts';
 import { extractArticle } from '../ingest/extract.ts';
@@ -17,16 +17,15 @@ import { itemText, parseFeed } from '../ingest/parse.ts';
 import type { ExtractMethod, FeedItem, ParsedFeed } from '../ingest/types.ts';
 import { canonicalUrl } from '../ingest/url.ts';
 import type { Logger } from '../log.ts';
-import {
-  addSource,
-  contentFingerprint,
-  findArticleIdByUrl,
-  markSeen,
-  saveMatchedArticle,
-  unseenKeys,
-} from '../store/articles.ts';
+import { contentFingerprint, findArticleIdByUrl, markSeen, unseenKeys } from '../store/articles.ts';
 import type { Db } from '../store/db.ts';
 import { type FeedRow, recordPollFailure, recordPollSuccess } from '../store/feeds.ts';
+import {
+  addStorySource,
+  type StoryAnnouncement,
+  type StoryMatch,
+  saveInStory,
+} from '../store/stories.ts';
 import { type BackoffPolicy, nextPollAfterFailure, nextPollAfterSuccess } from './backoff.ts';
 
 export interface PollContext {
@@ -236,7 +235,11 @@ async function storeItem(
   const itemCanonical = canonicalUrl(item.url);
   const known = itemCanonical ? findArticleIdByUrl(db, itemCanonical) : null;
   if (known !== null) {
-    addSource(db, known, source, clock().toISOString());
+    const now = clock();
+    addStorySource(db, known, source, {
+      now: now.toISOString(),
+      fresh: !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays),
+    });
     return true;
   }
 
@@ -252,9 +255,9 @@ async function storeItem(
   }
   const url = item.url ?? body.canonical ?? feed.url;
   const canonical = canonicalUrl(body.canonical) ?? itemCanonical ?? `${feed.url}#${key}`;
-  const announce =
+  const fresh =
     !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays);
-  saveMatchedArticle(
+  saveInStory(
     db,
     {
       url,
@@ -271,15 +274,47 @@ async function storeItem(
       analysis,
     },
     source,
-    {
-      digest: announce,
-      alerts: announce
-        ? alertsFor(analysis, context.settings.alerts, context.alertDestination)
-        : [],
-    },
-    now.toISOString(),
+    (story) =>
+      storyAnnouncement(story, analysis, {
+        fresh,
+        rules: context.settings.alerts,
+        destination: context.alertDestination,
+      }),
+    { now: now.toISOString(), fresh },
   );
   return true;
+}
+
+/**
+ * How a new article is announced given the story it joins: not at all when it is not fresh (a
+ * feed's first poll of old items); as news when its story is new or was never announced; as an
+ * update ("+1 source", no alert) when it joins an announced story without a new watch term; as
+ * news again when it brings one, with only the alert rules that the new term satisfies for the
+ * first time. Pure.
+ */
+export function storyAnnouncement(
+  story: StoryMatch | null,
+  analysis: Analysis,
+  options: {
+    fresh: boolean;
+    rules: readonly AlertRule[];
+    destination: (rule: AlertRule) => string;
+  },
+): StoryAnnouncement {
+  if (!options.fresh) return { digest: false, alerts: [], update: false };
+  const terms = new Set(analysis.terms.map((hit) => hit.id));
+  const alerts = rulesMet(terms, options.rules, options.destination);
+  if (!story?.announced) return { digest: true, alerts, update: false };
+  const union = new Set([...story.terms, ...terms]);
+  if (union.size === story.terms.size) return { digest: true, alerts: [], update: true };
+  const before = new Set(
+    rulesMet(story.terms, options.rules, options.destination).map((a) => a.rule),
+  );
+  return {
+    digest: true,
+    alerts: rulesMet(union, options.rules, options.destination).filter((a) => !before.has(a.rule)),
+    update: false,
+  };
 }
 
 function isWithinBackfill(publishedAt: string | null, now: Date, days: number): boolean {
@@ -293,7 +328,14 @@ export function alertsFor(
   rules: readonly AlertRule[],
   destination: (rule: AlertRule) => string,
 ): { rule: string; destination: string }[] {
-  const terms = new Set(analysis.terms.map((hit) => hit.id));
+  return rulesMet(new Set(analysis.terms.map((hit) => hit.id)), rules, destination);
+}
+
+function rulesMet(
+  terms: ReadonlySet<TermId>,
+  rules: readonly AlertRule[],
+  destination: (rule: AlertRule) => string,
+): { rule: string; destination: string }[] {
   return rules
     .filter((rule) => rule.terms.every((term) => terms.has(term)))
     .map((rule) => ({ rule: rule.name, destination: destination(rule) }));

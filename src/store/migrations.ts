@@ -125,4 +125,77 @@ export const MIGRATIONS: readonly string[] = [
 
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
   `,
+  // 2: stories across outlets, their comparison keys, story updates in the outbox, trends.
+  `
+  -- A story is the event several articles report. announced_at is when it was first queued for
+  -- a digest or an alert: a later article joining an announced story is an update, not news.
+  CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    announced_at TEXT
+  );
+  ALTER TABLE articles ADD COLUMN story_id INTEGER REFERENCES stories (id) ON DELETE SET NULL;
+  CREATE INDEX articles_by_story ON articles (story_id);
+
+  -- What analyze/stories.ts compares, so candidates load without parsing the analysis JSON:
+  -- at (ms since the epoch), the MinHash signature (64 little-endian uint32), entity ids and
+  -- amounts (JSON arrays). Rows from migration 1 get theirs lazily, when a newer article looks
+  -- for its story among them (store/stories.ts).
+  CREATE TABLE story_keys (
+    article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    at INTEGER NOT NULL,
+    signature BLOB NOT NULL,
+    entities TEXT NOT NULL,
+    amounts TEXT NOT NULL
+  );
+  CREATE INDEX story_keys_by_at ON story_keys (at);
+
+  -- Articles stored before stories existed each become their own story (same id), announced
+  -- when any announcement of theirs was queued.
+  INSERT INTO stories (id, created_at, announced_at)
+    SELECT a.id, a.first_seen_at,
+      (SELECT min(o.created_at) FROM outbox o
+       WHERE o.article_id = a.id AND o.kind IN ('digest-item', 'email-item', 'alert'))
+    FROM articles a;
+  UPDATE articles SET story_id = id;
+
+  -- The kind CHECK of migration 1 stays: an update is a 'digest-item' / 'email-item' row whose
+  -- story was already announced; its article's sources seen since created_at are what it adds.
+  ALTER TABLE outbox ADD COLUMN story_update INTEGER NOT NULL DEFAULT 0
+    CHECK (story_update IN (0, 1));
+
+  -- Articles per UTC day of first sight, per watch term, per topic and in all ('articles', ''),
+  -- kept by triggers in the transaction that stores the article. Deleting articles (prune)
+  -- leaves the counts: a trend is history, not an index of what is still stored.
+  CREATE TABLE trend_days (
+    kind TEXT NOT NULL CHECK (kind IN ('articles', 'term', 'topic')),
+    id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    PRIMARY KEY (kind, id, day)
+  ) WITHOUT ROWID;
+  CREATE INDEX trend_days_by_day ON trend_days (day);
+  CREATE TRIGGER trend_articles AFTER INSERT ON articles BEGIN
+    INSERT INTO trend_days (kind, id, day, n) VALUES ('articles', '', substr(new.first_seen_at, 1, 10), 1)
+    ON CONFLICT (kind, id, day) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER trend_terms AFTER INSERT ON term_hits BEGIN
+    INSERT INTO trend_days (kind, id, day, n)
+      SELECT 'term', new.term_id, substr(first_seen_at, 1, 10), 1 FROM articles WHERE id = new.article_id
+    ON CONFLICT (kind, id, day) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER trend_topics AFTER INSERT ON article_topics BEGIN
+    INSERT INTO trend_days (kind, id, day, n)
+      SELECT 'topic', new.topic_id, substr(first_seen_at, 1, 10), 1 FROM articles WHERE id = new.article_id
+    ON CONFLICT (kind, id, day) DO UPDATE SET n = n + 1;
+  END;
+  INSERT INTO trend_days (kind, id, day, n)
+    SELECT 'articles', '', substr(first_seen_at, 1, 10), count(*) FROM articles GROUP BY 3;
+  INSERT INTO trend_days (kind, id, day, n)
+    SELECT 'term', t.term_id, substr(a.first_seen_at, 1, 10), count(*)
+    FROM term_hits t JOIN articles a ON a.id = t.article_id GROUP BY 2, 3;
+  INSERT INTO trend_days (kind, id, day, n)
+    SELECT 'topic', t.topic_id, substr(a.first_seen_at, 1, 10), count(*)
+    FROM article_topics t JOIN articles a ON a.id = t.article_id GROUP BY 2, 3;
+  `,
 ];

@@ -3,7 +3,29 @@
  * Pure: plain data in, plain data out, no clock.
  */
 import { TOPIC_IDS, type TopicId } from '../../analyze/types.ts';
-import type { ArticleView } from '../types.ts';
+import type { ArticleView, SourceView } from '../types.ts';
+import { type Lang, WORDS } from './labels.ts';
+
+/**
+ * One story as renderers show it: an `ArticleView` whose title, url and snippet are the
+ * headline's, and whose sources, terms, topics, amounts and deadlines are the union over the
+ * story's articles (its `id` is the headline article's, so selections stay unique).
+ */
+export interface StoryView extends ArticleView {
+  storyId: number;
+  /** Names of the actors the story's articles cite (OVHcloud, ANSSI…), most cited first. */
+  entities: string[];
+  /**
+   * Null when the story is news; when it was announced before and only gained outlets, the
+   * sources it gained ("+1 source : Le Monde Informatique").
+   */
+  newSources: SourceView[] | null;
+}
+
+/** The outlets a story gained since its announcement, or null when it is news. Pure. */
+export function storyUpdate(article: ArticleView): SourceView[] | null {
+  return (article as Partial<StoryView>).newSources ?? null;
+}
 
 export interface TopicGroup {
   /** The articles' top topic; null for articles without any topic above threshold. */
@@ -73,4 +95,23 @@ export function sourceNames(article: ArticleView): string[] {
     if (key && !seen.has(key)) seen.set(key, source.name.trim());
   }
   return [...seen.values()];
+}
+
+const UPDATE_SOURCES_SHOWN = 4;
+
+/**
+ * "+1 source : Le Monde Informatique" for a story update (outlets it gained, each once, at most
+ * four named, each through `name`), null for news. Pure.
+ */
+export function updateLine(
+  article: ArticleView,
+  lang: Lang,
+  name: (outlet: string) => string,
+): string | null {
+  const added = storyUpdate(article);
+  if (!added) return null;
+  const names = sourceNames({ ...article, sources: added });
+  const shown = names.slice(0, UPDATE_SOURCES_SHOWN).map(name);
+  const rest = names.length - shown.length;
+  return WORDS[lang].update(names.length, [...shown, ...(rest > 0 ? [`+${rest}`] : [])].join(', '));
 }

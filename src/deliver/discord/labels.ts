@@ -68,6 +68,8 @@ export const WORDS = {
     more: (n: number, hint: string) =>
       `… et ${n} autre${n > 1 ? 's' : ''} article${n > 1 ? 's' : ''} : utilisez ${hint} pour les voir.`,
     deadline: 'échéance',
+    /** An announced story that gained outlets: "+1 source : Le Monde Informatique". */
+    update: (n: number, list: string) => `+${n} source${n > 1 ? 's' : ''} : ${list}`,
   },
   en: {
     locale: 'en-GB',
@@ -87,5 +89,6 @@ export const WORDS = {
     more: (n: number, hint: string) =>
       `…and ${n} more article${n > 1 ? 's' : ''}: use ${hint} to see them.`,
     deadline: 'deadline',
+    update: (n: number, list: string) => `+${n} source${n > 1 ? 's' : ''}: ${list}`,
   },
 } as const;

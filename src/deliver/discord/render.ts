@@ -11,7 +11,7 @@
  */
 import type { TopicId } from '../../analyze/types.ts';
 import type { ArticleView, DigestView, FailingFeedView } from '../types.ts';
-import { type DigestSelection, instantMs, selectDigest, sourceNames } from './group.ts';
+import { type DigestSelection, instantMs, selectDigest, sourceNames, updateLine } from './group.ts';
 import {
   type Lang,
   OTHER_COLOR,
@@ -166,6 +166,8 @@ export function renderDigestText(view: DigestView, opts: TextRenderOptions): str
         joinPresent(factParts(article, opts.lang)),
       ];
       lines.push(`• ${titleOf(article, opts.lang)}`);
+      const gained = updateLine(article, opts.lang, oneLine);
+      if (gained) lines.push(`  ${gained}`);
       for (const detail of details) if (detail) lines.push(`  ${detail}`);
     }
   }
@@ -235,7 +237,11 @@ function detailLines(article: ArticleView, lang: Lang): string[] {
   const snippet = article.snippet
     ? fitText(oneLine(article.snippet), SNIPPET_MAX, snippetMarkdown)
     : '';
+  const gained = updateLine(article, lang, (name) =>
+    fitText(oneLine(name), SOURCE_NAME_MAX, escapeMarkdown),
+  );
   return [
+    gained ? `🔄 **${gained}**` : null,
     joinPresent([outletList(article), ms === null ? null : `<t:${Math.floor(ms / 1000)}:R>`]),
     joinPresent([badges, topics.join(', ')]),
     snippet ? `> ${snippet}` : null,

@@ -11,7 +11,7 @@
  * characters are removed, and only http(s) URLs become links.
  */
 import { TERM_IDS, type TermId, type TopicId } from '../../analyze/types.ts';
-import { instantMs, selectDigest, sourceNames } from '../discord/group.ts';
+import { instantMs, selectDigest, sourceNames, updateLine } from '../discord/group.ts';
 import { type Lang, TERM_LABELS, TOPIC_COLORS, TOPIC_LABELS, WORDS } from '../discord/labels.ts';
 import { fitText, linkTarget, mapSnippet, oneLine } from '../discord/text.ts';
 import type { ArticleView, FailingFeedView, SourceView } from '../types.ts';
@@ -91,6 +91,8 @@ interface EmailModel {
 }
 
 interface ArticleModel {
+  /** "+1 source : Le Monde Informatique" when the story is an update, else null. */
+  update: string | null;
   title: string;
   url: string | null;
   outlets: Array<{ name: string; url: string | null }>;
@@ -163,6 +165,7 @@ function articleModel(
   at: (iso: string | null) => string | null,
 ): ArticleModel {
   return {
+    update: updateLine(article, lang, (name) => fitText(oneLine(name), NAME_MAX, (s) => s)),
     title: fitText(oneLine(article.title) || EMAIL_WORDS[lang].untitled, TITLE_MAX, (s) => s),
     url: linkTarget(article.url, 2048),
     outlets: distinctSources(article).map((source) => ({
@@ -236,6 +239,7 @@ function textPart(model: EmailModel, lang: Lang): string {
     lines.push('', `== ${group.label} (${group.articles.length}) ==`);
     for (const article of group.articles) {
       lines.push('', `* ${article.title}`);
+      if (article.update) lines.push(`  ${article.update}`);
       if (article.url) lines.push(`  ${article.url}`);
       const meta = joinPresent([article.outlets.map((o) => o.name).join(', '), article.published]);
       if (meta) lines.push(`  ${meta}`);
@@ -361,7 +365,11 @@ function articleHtml(article: ArticleModel, lang: Lang): string {
   const snippet = article.snippet
     ? `<p style="margin:6px 0 0;font-size:14px;line-height:20px;color:#374151;border-left:3px solid #d1d5db;padding-left:8px;">${snippetHtml(article.snippet)}</p>`
     : '';
+  const update = article.update
+    ? `<p style="margin:0 0 2px;font-size:13px;line-height:18px;color:#047857;font-weight:bold;">${escapeHtml(article.update)}</p>`
+    : '';
   return (
+    update +
     `<p style="margin:0;font-size:16px;line-height:22px;font-weight:bold;">${heading}</p>` +
     (meta ? `<p style="${MUTED}margin:2px 0 0;">${meta}</p>` : '') +
     (tags ? `<p style="${MUTED}margin:2px 0 0;">${tags}</p>` : '') +

@@ -5,15 +5,22 @@
  * - the text: a MinHash signature of word 3-shingles estimates the Jaccard similarity of two
  *   bodies cheaply; ≥ 0.5 is the same text (a wire story, a syndicated copy);
  * - what the articles are about: the content words of their titles, the named actors and the
- *   amounts they cite. Ten outlets writing on the Health Data Hub's new host share « Health
- *   Data Hub », the provider's name and usually the contract amount, not their sentences.
+ *   amounts they cite. Ten outlets writing on the Health Data Hub's new host share the
+ *   provider's name and usually the contract amount, not their sentences.
  * Both only count within a time window (default 72 h): the HDH changes host more than once.
  *
- * The rule (`sameStory`), most to least certain:
+ * Actors are not equal evidence: the watched subjects themselves and the institutions and
+ * vendor around them (ANSSI, CNIL, Microsoft…) are named in most of our articles, so sharing
+ * them says little; sharing a provider or an integrator says much more (`BACKGROUND_ACTORS`).
+ *
+ * The rule (`sameStory`), most to least certain — measured on tests/fixtures/stories/pairs.jsonl:
  *   same text (≥ 0.5) → same story;
- *   near-identical titles (≥ 0.6) → same story;
- *   related titles (≥ 0.3) and two shared actors, or a shared amount → same story;
- *   overlapping text (≥ 0.2) and a shared actor → same story.
+ *   near-identical titles (≥ 0.7) → same story;
+ *   a shared amount (≥ 100 k€) and a shared actor or related titles (≥ 0.15) → same story;
+ *   two shared distinctive actors → same story;
+ *   one shared distinctive actor and related titles (≥ 0.25) or overlapping text (≥ 0.05) →
+ *   same story;
+ *   related titles (≥ 0.3) and two shared actors of any kind → same story.
  */
 import { fold, tokenize } from './normalize.ts';
 
@@ -141,11 +148,19 @@ function jaccard<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
   return shared / (a.size + b.size - shared);
 }
 
-function sharedCount<T>(a: ReadonlySet<T>, b: ReadonlySet<T>): number {
-  let shared = 0;
-  for (const item of a) if (b.has(item)) shared += 1;
-  return shared;
-}
+// Actors named in most articles about the watched subjects: sharing them is weak evidence.
+const BACKGROUND_ACTORS = new Set([
+  'health-data-hub',
+  'ugap',
+  'anssi',
+  'cnil',
+  'microsoft',
+  'ministere-sante',
+  'assurance-maladie',
+  'commission-europeenne',
+]);
+// Below this, "amounts" are prices and fees (« 1 € par mois ») that many articles share.
+const MIN_STORY_AMOUNT = 100_000;
 
 /** Whether two articles tell the same story (see the module comment for the rule). Pure. */
 export function sameStory(a: StoryKey, b: StoryKey, windowMs = DEFAULT_STORY_WINDOW_MS): boolean {
@@ -153,15 +168,26 @@ export function sameStory(a: StoryKey, b: StoryKey, windowMs = DEFAULT_STORY_WIN
   const text = textSimilarity(a.signature, b.signature);
   if (text >= 0.5) return true;
   const title = jaccard(a.titleWords, b.titleWords);
-  if (title >= 0.6) return true;
-  const actors = sharedCount(a.entities, b.entities);
-  if (title >= 0.3 && (actors >= 2 || sharedCount(a.amounts, b.amounts) > 0)) return true;
-  return text >= 0.2 && actors >= 1;
+  if (title >= 0.7) return true;
+  let actors = 0;
+  let distinctive = 0;
+  for (const entity of a.entities)
+    if (b.entities.has(entity)) {
+      actors += 1;
+      if (!BACKGROUND_ACTORS.has(entity)) distinctive += 1;
+    }
+  let amount = false;
+  for (const eur of a.amounts) if (eur >= MIN_STORY_AMOUNT && b.amounts.has(eur)) amount = true;
+  if (amount && (actors >= 1 || title >= 0.15)) return true;
+  if (distinctive >= 2) return true;
+  if (distinctive === 1 && (title >= 0.25 || text >= 0.05)) return true;
+  return title >= 0.3 && actors >= 2;
 }
 
 /**
  * Groups keys into stories (lists of ids, each sorted by time then id). Candidate pairs come
- * from MinHash bands and rare shared title words, so 10k articles do not cost 50M comparisons.
+ * from MinHash bands and rare shared title words, distinctive actors and amounts, so 10k
+ * articles do not cost 50M comparisons.
  * Pure.
  */
 export function clusterStories(
@@ -188,6 +214,9 @@ export function clusterStories(
         index,
       );
     for (const word of key.titleWords) push(buckets, `w:${word}`, index);
+    for (const entity of key.entities)
+      if (!BACKGROUND_ACTORS.has(entity)) push(buckets, `e:${entity}`, index);
+    for (const eur of key.amounts) if (eur >= MIN_STORY_AMOUNT) push(buckets, `m:${eur}`, index);
   });
   // A title word shared by hundreds of articles ("cloud") is no evidence of anything.
   const maxBucket = Math.max(50, Math.ceil(Math.sqrt(keys.length)) * 4);

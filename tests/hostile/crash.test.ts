@@ -14,7 +14,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,81 +25,19 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.ts';
 import { rssFeed } from '../support/feed-builder.ts';
 import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
-import { hdhStoryHtml, waitFor } from '../support/hostile.ts';
+import {
+  type DiscordGate,
+  type GateMode,
+  hdhStoryHtml,
+  startDiscordGate,
+  waitFor,
+} from '../support/hostile.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
 const DIGEST_CHANNEL = '1300000000000000001';
 const ALERT_CHANNEL = '1300000000000000002';
 const RECIPIENTS = ['equipe@vigie.test', 'direction@vigie.test'];
-
-// ---------------------------------------------------------------------------------------------
-// A gate in front of the fake Discord that can swallow or delay one message post.
-
-type GateMode = 'swallow' | 'after-send';
-
-interface DiscordGate {
-  readonly apiBase: string;
-  /** Arms the gate for the next message post; `reached` resolves when it is held. */
-  arm(mode: GateMode, onHeld?: () => void): { reached: Promise<void> };
-  close(): Promise<void>;
-}
-
-async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate> {
-  const upstream = new URL(target.apiBase);
-  let armed: { mode: GateMode; onHeld: () => void; held: () => void } | null = null;
-  const server = http.createServer((req, res) => {
-    const isPost = req.method === 'POST' && /\/channels\/\d+\/messages$/.test(req.url ?? '');
-    const gate = isPost ? armed : null;
-    if (gate) armed = null;
-    if (gate?.mode === 'swallow') {
-      req.resume();
-      gate.held();
-      return; // never answered: the worker waits until it is killed
-    }
-    const forward = http.request(
-      {
-        host: upstream.hostname,
-        port: upstream.port,
-        method: req.method,
-        path: req.url,
-        headers: req.headers,
-      },
-      (answer) => {
-        const chunks: Buffer[] = [];
-        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
-        answer.on('end', () => {
-          if (gate) {
-            gate.onHeld();
-            gate.held();
-          }
-          res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
-        });
-      },
-    );
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    apiBase: `http://127.0.0.1:${port}/api`,
-    arm(mode, onHeld = () => {}) {
-      let held = () => {};
-      const reached = new Promise<void>((resolve) => {
-        held = resolve;
-      });
-      armed = { mode, onHeld, held };
-      return { reached };
-    },
-    close: async () => {
-      server.closeAllConnections();
-      server.close();
-      await once(server, 'close');
-    },
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // An SMTP sink that can hold one transaction at MAIL FROM, or run a hook before its final 250.

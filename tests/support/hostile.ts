@@ -4,7 +4,9 @@
  * a refused redirect never connected), and a watch on errors escaping to the process.
  */
 import { once } from 'node:events';
+import http from 'node:http';
 import net from 'node:net';
+import type { FakeDiscord } from './fake-discord.ts';
 
 /** The suite's pinned "now": Monday 2 March 2026, 08:00 in Paris. */
 export const FIXED_NOW = new Date('2026-03-02T08:00:00+01:00');
@@ -105,4 +107,86 @@ export async function waitFor(
       throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
+}
+
+/**
+ * Where a gate holds a delivery: `swallow` takes the request and never answers (claimed, not
+ * sent); `after-send` lets the server act, then runs the hook before the answer goes back (sent,
+ * not yet known to the sender).
+ */
+export type GateMode = 'swallow' | 'after-send';
+
+export interface DiscordGate {
+  readonly apiBase: string;
+  /**
+   * Arms the gate for the next message post; `reached` resolves once it is held. With
+   * `after-send`, `onHeld` runs (and is awaited) before the answer is passed on.
+   */
+  arm(mode: GateMode, onHeld?: () => void | Promise<void>): { reached: Promise<void> };
+  close(): Promise<void>;
+}
+
+/**
+ * A pass-through HTTP proxy on 127.0.0.1 in front of the fake Discord's REST API, which can hold
+ * one message post (`POST …/channels/:id/messages`) as `arm` says. Give senders `apiBase`.
+ */
+export async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate> {
+  const upstream = new URL(target.apiBase);
+  let armed: {
+    mode: GateMode;
+    onHeld: () => void | Promise<void>;
+    held: () => void;
+  } | null = null;
+  const server = http.createServer((req, res) => {
+    const isPost = req.method === 'POST' && /\/channels\/\d+\/messages$/.test(req.url ?? '');
+    const gate = isPost ? armed : null;
+    if (gate) armed = null;
+    if (gate?.mode === 'swallow') {
+      req.resume();
+      gate.held();
+      return; // never answered: the worker waits until it is killed
+    }
+    const forward = http.request(
+      {
+        host: upstream.hostname,
+        port: upstream.port,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (chunk: Buffer) => chunks.push(chunk));
+        answer.on('end', async () => {
+          if (gate) {
+            await gate.onHeld();
+            gate.held();
+          }
+          if (!res.destroyed)
+            res.writeHead(answer.statusCode ?? 502, answer.headers).end(Buffer.concat(chunks));
+        });
+      },
+    );
+    forward.on('error', () => res.destroy());
+    req.pipe(forward);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  return {
+    apiBase: `http://127.0.0.1:${port}/api`,
+    arm(mode, onHeld = () => {}) {
+      let held = () => {};
+      const reached = new Promise<void>((resolve) => {
+        held = resolve;
+      });
+      armed = { mode, onHeld, held };
+      return { reached };
+    },
+    close: async () => {
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close');
+    },
+  };
 }

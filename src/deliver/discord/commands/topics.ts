@@ -1,12 +1,25 @@
-/** `/topics [days]`: articles per topic and per watch term over the period, with the change. */
+/**
+ * `/topics [days]`: articles per topic and per watch term over the period, with the change, and
+ * the last 8 weeks per watch term as a chart (PNG attachment) with a text fallback in the embed.
+ */
 import { SlashCommandBuilder } from 'discord.js';
 import { type Trend, type Trends, trendsBetween } from '../../../store/stats.ts';
+import { type WeeklyTrends, weeklyTrends } from '../../../store/trends.ts';
+import { ChartError, renderPng, trendChartSvg, trendChartText } from '../../chart.ts';
 import { type Lang, OTHER_COLOR, TERM_LABELS, TOPIC_LABELS } from '../labels.ts';
 import { integerOption, NO_MENTIONS } from './shared.ts';
 import type { CommandContext, CommandDeps, CommandOptions, CommandReply } from './types.ts';
 
 const DAY_MS = 24 * 3_600_000;
 const DAYS = { min: 1, max: 365, fallback: 7 };
+const CHART_WEEKS = 8;
+/** The attachment's name; an embed may show it as `attachment://sujets-8-semaines.png`. */
+export const CHART_FILE = 'sujets-8-semaines.png';
+
+/** A reply carrying files to attach (the chart), as discord.js `reply({ files })` takes them. */
+export interface TopicsReply extends CommandReply {
+  files: { name: string; attachment: Buffer }[];
+}
 
 export const data = new SlashCommandBuilder()
   .setName('topics')
@@ -34,6 +47,7 @@ const WORDS = {
     title: (days: number) => `Sujets des ${days} derniers jours`,
     topics: 'Sujets',
     terms: 'Termes suivis',
+    weeks: (n: number) => `${n} dernières semaines`,
     footer: (count: number, previous: number, days: number) =>
       `${count} article${count > 1 ? 's' : ''} (${previous} les ${days} jours précédents)`,
   },
@@ -41,6 +55,7 @@ const WORDS = {
     title: (days: number) => `Topics of the last ${days} days`,
     topics: 'Topics',
     terms: 'Watch terms',
+    weeks: (n: number) => `Last ${n} weeks`,
     footer: (count: number, previous: number, days: number) =>
       `${count} article${count > 1 ? 's' : ''} (${previous} in the ${days} days before)`,
   },
@@ -59,11 +74,33 @@ export async function handler(
     new Date(to.getTime() - days * DAY_MS).toISOString(),
     to.toISOString(),
   );
-  return renderTopics(trends, days, context.lang);
+  const weekly = weeklyTrends(deps.db, to, CHART_WEEKS);
+  const reply = renderTopics(trends, days, context.lang, weekly);
+  try {
+    const chart: TopicsReply = {
+      ...reply,
+      files: [
+        { name: CHART_FILE, attachment: await renderPng(trendChartSvg(weekly, context.lang)) },
+      ],
+    };
+    return chart;
+  } catch (error) {
+    // The embed already carries the weeks as text: a chart that cannot render costs only itself.
+    if (error instanceof ChartError) return reply;
+    throw error;
+  }
 }
 
-/** The trends as one embed: a field per list, busiest first, each with its change. Pure. */
-export function renderTopics(trends: Trends, days: number, lang: Lang): CommandReply {
+/**
+ * The trends as one embed: a field per list, busiest first, each with its change, and, with
+ * `weekly`, the weeks per watch term as text bars (the chart's fallback). Pure.
+ */
+export function renderTopics(
+  trends: Trends,
+  days: number,
+  lang: Lang,
+  weekly?: WeeklyTrends,
+): CommandReply {
   const words = WORDS[lang];
   const lines = <Id extends string>(list: Trend<Id>[], label: (id: Id) => string) =>
     [...list]
@@ -77,6 +114,14 @@ export function renderTopics(trends: Trends, days: number, lang: Lang): CommandR
         fields: [
           { name: words.topics, value: lines(trends.topics, (id) => TOPIC_LABELS[lang][id]) },
           { name: words.terms, value: lines(trends.terms, (id) => TERM_LABELS[id]) },
+          ...(weekly
+            ? [
+                {
+                  name: words.weeks(weekly.weeks.length),
+                  value: trendChartText(weekly, lang).join('\n'),
+                },
+              ]
+            : []),
         ],
         footer: { text: words.footer(trends.articles.count, trends.articles.previous, days) },
         color: OTHER_COLOR,

@@ -9,6 +9,7 @@
  * system without any font the lines still render, without labels — the text fallback carries the
  * numbers either way.
  */
+import { createRequire } from 'node:module';
 import { TERM_IDS, type TermId } from '../analyze/types.ts';
 import type { WeeklyTrends } from '../store/trends.ts';
 import { type Lang, TERM_LABELS, WORDS } from './discord/labels.ts';
@@ -90,19 +91,20 @@ export function trendChartSvg(trends: WeeklyTrends, lang: Lang): string {
 
 /**
  * The SVG rendered as PNG bytes with the system's fonts. resvg is loaded on first use, so code
- * that only needs the SVG or the text never loads the native module. Reads the system's font
- * files, nothing else. Rejects with a `ChartError`: `CHART_UNAVAILABLE` when resvg cannot be
- * loaded on this platform, `CHART_RENDER` when it rejects the SVG.
+ * that only needs the SVG or the text never loads the native module; it is required
+ * synchronously so a chart can be rendered inside a synchronous transaction (the email job).
+ * Reads the system's font files, nothing else. Throws a `ChartError`: `CHART_UNAVAILABLE` when
+ * resvg cannot be loaded on this platform, `CHART_RENDER` when it rejects the SVG.
  */
-export async function renderPng(svg: string): Promise<Buffer> {
-  let Resvg: typeof import('@resvg/resvg-js').Resvg;
+export function renderPng(svg: string): Buffer {
+  let resvg: typeof import('@resvg/resvg-js');
   try {
-    ({ Resvg } = await import('@resvg/resvg-js'));
+    resvg = createRequire(import.meta.url)('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
   } catch (error) {
     throw new ChartError('CHART_UNAVAILABLE', 'chart: @resvg/resvg-js cannot be loaded', error);
   }
   try {
-    return new Resvg(svg, {
+    return new resvg.Resvg(svg, {
       font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
       background: '#ffffff',
     })

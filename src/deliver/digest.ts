@@ -9,11 +9,20 @@
  */
 import type { Db } from '../store/db.ts';
 import { queueBatch } from '../store/outbox.ts';
-import { pendingStoryItems } from '../store/stories.ts';
+import { pendingStoryItems, storiesSeenBetween } from '../store/stories.ts';
+import { weekStart } from '../store/trends.ts';
 import { failingFeedViews, storyViews } from '../store/views.ts';
-import { renderDigest, renderDigestText } from './discord/render.ts';
+import { rankStories, type StoryView } from './discord/group.ts';
+import {
+  renderDigest,
+  renderDigestText,
+  renderWeeklyDigest,
+  renderWeeklyText,
+} from './discord/render.ts';
 import type { DiscordPayload } from './dispatch.ts';
 import type { DigestView } from './types.ts';
+
+const WEEK_MS = 7 * 86_400_000;
 
 export interface DigestOptions {
   now: Date;
@@ -74,4 +83,61 @@ export function queueDigest(
     now,
   });
   return deliveryId === null ? null : { deliveryId, articles: view.articles.length };
+}
+
+export interface WeeklyDigestOptions {
+  now: Date;
+  lang: 'fr' | 'en';
+  /** Stories shown; default 20. */
+  maxStories?: number;
+}
+
+/**
+ * The week before the one holding `now` (Monday to Monday, UTC, like `store/trends.ts`) and its
+ * stories ranked by outlets then terms: what the Monday digest reports. Read-only.
+ */
+export function buildWeeklyDigest(db: Db, now: Date): { weekStart: string; stories: StoryView[] } {
+  const thisWeek = Date.parse(`${weekStart(now)}T00:00:00Z`);
+  const from = new Date(thisWeek - WEEK_MS).toISOString();
+  const stories = storyViews(db, storiesSeenBetween(db, from, new Date(thisWeek).toISOString()));
+  return { weekStart: from.slice(0, 10), stories: rankStories(stories) };
+}
+
+/** The weekly digest rendered for Discord and the console. Pure. */
+export function renderWeeklyPayload(
+  weekly: { weekStart: string; stories: readonly StoryView[] },
+  options: Pick<WeeklyDigestOptions, 'lang' | 'maxStories'>,
+): DiscordPayload {
+  const render = {
+    lang: options.lang,
+    weekStart: weekly.weekStart,
+    maxStories: options.maxStories,
+  };
+  return {
+    messages: renderWeeklyDigest(weekly.stories, render),
+    text: renderWeeklyText(weekly.stories, render),
+  };
+}
+
+/**
+ * Queues last week's digest to `destination`, once per week and destination
+ * (`weekly:<destination>:<monday>`). Returns the outbox row id and the number of stories, or
+ * null when the week had none or its digest was already queued.
+ */
+export function queueWeeklyDigest(
+  db: Db,
+  destination: string,
+  options: WeeklyDigestOptions,
+): { deliveryId: number; stories: number } | null {
+  const weekly = buildWeeklyDigest(db, options.now);
+  if (weekly.stories.length === 0) return null;
+  const deliveryId = queueBatch(db, {
+    kind: 'digest',
+    destination,
+    dedupKey: `weekly:${destination}:${weekly.weekStart}`,
+    payload: renderWeeklyPayload(weekly, options),
+    itemIds: [],
+    now: options.now.toISOString(),
+  });
+  return deliveryId === null ? null : { deliveryId, stories: weekly.stories.length };
 }

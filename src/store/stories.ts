@@ -356,3 +356,22 @@ export function pendingStoryItems(db: Db, kind: 'digest-item' | 'email-item'): S
     createdAt: row.createdAt,
   }));
 }
+
+/**
+ * One request per story that gained an article first seen in [from, to) (ISO instants), for
+ * `storyViews`: the weekly digest's stories. Read-only.
+ */
+export function storiesSeenBetween(
+  db: Db,
+  from: string,
+  to: string,
+): { articleId: number; update: false; createdAt: string }[] {
+  const rows = db
+    .prepare(
+      `SELECT min(id) AS articleId FROM articles
+       WHERE first_seen_at >= ? AND first_seen_at < ?
+       GROUP BY coalesce(story_id, -id)`,
+    )
+    .all(from, to) as { articleId: number }[];
+  return rows.map((row) => ({ articleId: row.articleId, update: false, createdAt: from }));
+}

@@ -1,7 +1,12 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import type { Analysis, TermId } from '../../src/analyze/types.ts';
-import { buildDigestView, queueDigest } from '../../src/deliver/digest.ts';
+import {
+  buildDigestView,
+  buildWeeklyDigest,
+  queueDigest,
+  queueWeeklyDigest,
+} from '../../src/deliver/digest.ts';
 import type { StoryView } from '../../src/deliver/discord/group.ts';
 import { renderDigestText } from '../../src/deliver/discord/render.ts';
 import { storyAnnouncement } from '../../src/schedule/poll.ts';
@@ -191,6 +196,41 @@ describe('saveInStory', () => {
     const second = save(db, silicon, 'Silicon', later(3));
     expect(second.storyId).toBe(first.storyId);
     expect(second.update).toBe(false);
+  });
+});
+
+describe('weekly digest', () => {
+  it('ranks last week’s stories by outlets, once per week and destination', () => {
+    const db = freshDb();
+    const ugap = article({
+      title: 'L’UGAP renouvelle son marché de postes de travail',
+      text: 'La centrale d’achat public attribue son marché national de PC portables à un intégrateur.',
+      url: 'https://www.lemagit.fr/actualites/ugap-postes',
+      publishedAt: later(1),
+      analysis: { ...hdhAnalysis(['ugap']), entities: [], amounts: [] },
+    });
+    save(db, ugap, 'LeMagIT', later(1));
+    save(db, lemagit, 'LeMagIT', t0);
+    save(db, silicon, 'Silicon', later(3));
+    const monday = new Date('2026-03-09T09:00:00+01:00');
+    const weekly = buildWeeklyDigest(db, monday);
+    expect(weekly.weekStart).toBe('2026-03-02');
+    expect(weekly.stories.map((s) => [s.title, s.sources.length])).toEqual([
+      [lemagit.title, 2],
+      [ugap.title, 1],
+    ]);
+    const queued = queueWeeklyDigest(db, 'console', { now: monday, lang: 'fr' });
+    expect(queued?.stories).toBe(2);
+    expect(queueWeeklyDigest(db, 'console', { now: monday, lang: 'fr' })).toBeNull();
+    const payload = JSON.parse(
+      (
+        db.prepare(`SELECT payload FROM outbox WHERE dedup_key LIKE 'weekly:%'`).get() as {
+          payload: string;
+        }
+      ).payload,
+    ) as { text: string };
+    expect(payload.text).toContain('Semaine du 2 mars 2026 — 2 histoires');
+    expect(payload.text).toContain('2 médias : LeMagIT, Silicon');
   });
 });
 

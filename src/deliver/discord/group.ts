@@ -115,3 +115,17 @@ export function updateLine(
   const rest = names.length - shown.length;
   return WORDS[lang].update(names.length, [...shown, ...(rest > 0 ? [`+${rest}`] : [])].join(', '));
 }
+
+/**
+ * Stories ranked for the weekly digest: most distinct outlets first, then most watch terms, then
+ * the earliest, then by id. Pure.
+ */
+export function rankStories<T extends ArticleView>(stories: readonly T[]): T[] {
+  return [...stories].sort(
+    (a, b) =>
+      sourceNames(b).length - sourceNames(a).length ||
+      b.terms.length - a.terms.length ||
+      (instantMs(a.publishedAt) ?? Infinity) - (instantMs(b.publishedAt) ?? Infinity) ||
+      a.id - b.id,
+  );
+}

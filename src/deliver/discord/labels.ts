@@ -70,6 +70,9 @@ export const WORDS = {
     deadline: 'échéance',
     /** An announced story that gained outlets: "+1 source : Le Monde Informatique". */
     update: (n: number, list: string) => `+${n} source${n > 1 ? 's' : ''} : ${list}`,
+    week: (day: string) => `Semaine du ${day}`,
+    stories: (n: number) => `${n} histoire${n > 1 ? 's' : ''}`,
+    topStories: 'Les histoires de la semaine',
   },
   en: {
     locale: 'en-GB',
@@ -90,5 +93,8 @@ export const WORDS = {
       `…and ${n} more article${n > 1 ? 's' : ''}: use ${hint} to see them.`,
     deadline: 'deadline',
     update: (n: number, list: string) => `+${n} source${n > 1 ? 's' : ''}: ${list}`,
+    week: (day: string) => `Week of ${day}`,
+    stories: (n: number) => `${n} ${n > 1 ? 'stories' : 'story'}`,
+    topStories: 'Stories of the week',
   },
 } as const;

@@ -124,6 +124,84 @@ export function renderAlert(article: ArticleView, opts: AlertRenderOptions): Dis
   return { content: `🔔 **${words.alert}**${rule}`, embeds: [embed], allowedMentions: NO_MENTIONS };
 }
 
+/** What the weekly digest shows: stories already ranked, and the week they belong to. */
+export interface WeeklyRenderOptions {
+  lang: Lang;
+  /** Monday of the week reported, YYYY-MM-DD. */
+  weekStart: string;
+  /** Stories shown; the rest are counted in the header. Default 20. */
+  maxStories?: number;
+}
+
+/**
+ * The weekly digest: the week's stories in the given order (most sources first, see
+ * `rankStories`), each numbered with its outlet count, packed like the daily digest. Pure.
+ */
+export function renderWeeklyDigest(
+  stories: readonly ArticleView[],
+  opts: WeeklyRenderOptions,
+): DiscordMessage[] {
+  const words = WORDS[opts.lang];
+  const shown = stories.slice(0, opts.maxStories ?? DEFAULT_WEEKLY_STORIES);
+  const header = `🗓️ **${words.week(weekLabel(opts.weekStart, opts.lang))}** — ${words.stories(stories.length)}`;
+  if (shown.length === 0)
+    return [
+      {
+        content: header,
+        embeds: [{ description: words.nothing, color: OTHER_COLOR }],
+        allowedMentions: NO_MENTIONS,
+      },
+    ];
+  const section: Section = {
+    title: words.topStories,
+    continuedTitle: `${words.topStories} ${words.continued}`,
+    color: OTHER_COLOR,
+    blocks: shown.map(
+      (story, i) =>
+        `${i + 1}. ${words.outlets(sourceNames(story).length)}\n${articleBlock(story, opts.lang)}`,
+    ),
+  };
+  const pages = packEmbeds([section], DISCORD_LIMITS.embedsTotal);
+  return pages.map((embeds, i) =>
+    i === 0
+      ? { content: header, embeds, allowedMentions: NO_MENTIONS }
+      : { embeds, allowedMentions: NO_MENTIONS },
+  );
+}
+
+/** The weekly digest as plain text for the console. Pure. */
+export function renderWeeklyText(
+  stories: readonly ArticleView[],
+  opts: WeeklyRenderOptions,
+): string {
+  const words = WORDS[opts.lang];
+  const lines = [
+    `${words.week(weekLabel(opts.weekStart, opts.lang))} — ${words.stories(stories.length)}`,
+  ];
+  stories.slice(0, opts.maxStories ?? DEFAULT_WEEKLY_STORIES).forEach((story, i) => {
+    const outlets = sourceNames(story).map(oneLine);
+    lines.push(
+      '',
+      `${i + 1}. ${titleOf(story, opts.lang)}`,
+      `   ${oneLine(story.url)}`,
+      `   ${words.outlets(outlets.length)} : ${outlets.join(', ')}`,
+      `   ${story.terms.map((t) => TERM_LABELS[t]).join(', ')}`,
+    );
+  });
+  return `${lines.join('\n')}\n`;
+}
+
+const DEFAULT_WEEKLY_STORIES = 20;
+
+function weekLabel(weekStart: string, lang: Lang): string {
+  return new Intl.DateTimeFormat(WORDS[lang].locale, {
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(Date.parse(`${weekStart}T00:00:00Z`));
+}
+
 /**
  * The digest as plain text for a terminal or a log: same selection and order as
  * `renderDigest`, absolute dates in `timeZone`, hits marked with *…*, control characters from

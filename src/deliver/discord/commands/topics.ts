@@ -79,9 +79,7 @@ export async function handler(
   try {
     const chart: TopicsReply = {
       ...reply,
-      files: [
-        { name: CHART_FILE, attachment: await renderPng(trendChartSvg(weekly, context.lang)) },
-      ],
+      files: [{ name: CHART_FILE, attachment: renderPng(trendChartSvg(weekly, context.lang)) }],
     };
     return chart;
   } catch (error) {

@@ -7,7 +7,9 @@ import { TERM_IDS } from '../analyze/types.ts';
 import type { Db } from '../store/db.ts';
 import { queueBatch } from '../store/outbox.ts';
 import { pendingStoryItems } from '../store/stories.ts';
+import { weeklyTrends } from '../store/trends.ts';
 import { failingFeedViews, storyViews, termCountsBetween } from '../store/views.ts';
+import { ChartError, renderPng, trendChartSvg, trendChartText } from './chart.ts';
 import type { EmailPayload } from './dispatch.ts';
 import { renderDailyEmail } from './email/render.ts';
 import { dailyMessageId } from './email/send.ts';
@@ -22,7 +24,25 @@ export interface DailyEmailOptions {
   /** All recipients, for the To: header of the .eml file. */
   recipients: readonly string[];
   sendEmpty: boolean;
+  /**
+   * On Mondays (in `timeZone`), embed the 8-week chart as an inline PNG attachment
+   * (`payload.attachments`, nodemailer's shape). Off until the sender passes attachments on.
+   */
+  weeklyChart?: boolean;
 }
+
+/** An inline attachment as nodemailer takes it (`content` is base64). */
+export interface EmailAttachment {
+  filename: string;
+  content: string;
+  encoding: 'base64';
+  contentType: string;
+  cid: string;
+}
+
+const CHART_CID = 'vigie-trends@vigie.local';
+const CHART_WEEKS = 8;
+const CHART_TITLE = { fr: 'Les 8 dernières semaines', en: 'The last 8 weeks' } as const;
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -87,18 +107,26 @@ export function queueDailyEmail(
 ): { queued: number; articles: number } {
   const { view, itemIds } = buildEmailView(db, options);
   if (itemIds.length === 0 && !options.sendEmpty) return { queued: 0, articles: 0 };
-  const rendered = renderDailyEmail(view, { lang: options.lang, timeZone: options.timeZone });
+  const chart = options.weeklyChart ? mondayChart(db, options) : null;
+  const rendered = renderDailyEmail(view, {
+    lang: options.lang,
+    timeZone: options.timeZone,
+    ...(chart
+      ? { chart: { ...chart.render, cid: chart.attachment ? chart.render.cid : null } }
+      : {}),
+  });
   const now = options.now.toISOString();
   const queued = db.transaction(() =>
     options.destinations.filter((destination) => {
       const to = destination.startsWith('smtp:')
         ? [destination.slice('smtp:'.length)]
         : [...options.recipients];
-      const payload: EmailPayload = {
+      const payload: EmailPayload & { attachments?: EmailAttachment[] } = {
         to,
         ...rendered,
         messageId: dailyMessageId(view.date, to),
         date: view.date,
+        ...(chart?.attachment ? { attachments: [chart.attachment] } : {}),
       };
       return (
         queueBatch(db, {
@@ -113,4 +141,44 @@ export function queueDailyEmail(
     }),
   )();
   return { queued: queued.length, articles: view.articles.length };
+}
+
+/**
+ * The chart of the Monday email, or null on other days (in `options.timeZone`): its text always,
+ * its PNG attachment when resvg renders it (a chart that cannot render leaves the text only).
+ */
+export function mondayChart(
+  db: Db,
+  options: Pick<DailyEmailOptions, 'now' | 'timeZone' | 'lang'>,
+): {
+  render: { cid: string; title: string; lines: string[] };
+  attachment: EmailAttachment | null;
+} | null {
+  const weekday = new Intl.DateTimeFormat('en-GB', {
+    timeZone: options.timeZone,
+    weekday: 'short',
+  }).format(options.now);
+  if (weekday !== 'Mon') return null;
+  const weekly = weeklyTrends(db, options.now, CHART_WEEKS);
+  const render = {
+    cid: CHART_CID,
+    title: CHART_TITLE[options.lang],
+    lines: trendChartText(weekly, options.lang),
+  };
+  try {
+    const png = renderPng(trendChartSvg(weekly, options.lang));
+    return {
+      render,
+      attachment: {
+        filename: 'vigie-8-semaines.png',
+        content: png.toString('base64'),
+        encoding: 'base64',
+        contentType: 'image/png',
+        cid: CHART_CID,
+      },
+    };
+  } catch (error) {
+    if (error instanceof ChartError) return { render, attachment: null };
+    throw error;
+  }
 }

@@ -5,9 +5,10 @@
  * Both parts carry the same content in the same order: header with the count per watch term and
  * its change from the previous week, articles grouped under their top topic (the digest's
  * selection, so each story appears once with all its outlets), the deadlines still ahead
- * ("À venir"), then the failing feeds. The HTML is table-based with inline CSS and a 640 px
- * column that shrinks on a phone; it loads nothing remote (no image, font or stylesheet), so it
- * looks the same offline and tracks no one. Feed text is escaped for HTML after control
+ * ("À venir"), then the failing feeds; on Mondays, the weeks chart after the header (an inline
+ * `cid:` attachment, with its text in the text part). The HTML is table-based with inline CSS and
+ * a 640 px column that shrinks on a phone; it loads nothing remote (no remote image, font or
+ * stylesheet), so it looks the same offline and tracks no one. Feed text is escaped for HTML after control
  * characters are removed, and only http(s) URLs become links.
  */
 import { TERM_IDS, type TermId, type TopicId } from '../../analyze/types.ts';
@@ -25,6 +26,12 @@ export interface EmailRenderOptions {
   timeZone: string;
   /** Articles shown before "…and N more"; default 60. */
   maxArticles?: number;
+  /**
+   * The weeks chart (Monday email): `cid` names the inline PNG attachment the HTML shows (null
+   * when there is no image: the HTML shows the lines), `lines` are its text fallback
+   * (`trendChartText`), shown in the text part and as alt text.
+   */
+  chart?: { cid: string | null; title: string; lines: string[] };
 }
 
 // Gmail clips a message whose HTML passes 102 KB behind a "View entire message" link; 60
@@ -84,6 +91,7 @@ interface EmailModel {
   heading: string;
   summary: string;
   terms: Array<{ label: string; count: number; change: string }>;
+  chart: EmailRenderOptions['chart'] | null;
   groups: Array<{ label: string; color: string; articles: ArticleModel[] }>;
   omitted: string | null;
   upcoming: Array<{ day: string; text: string; title: string; url: string | null }>;
@@ -135,6 +143,7 @@ function emailModel(view: EmailView, opts: EmailRenderOptions): EmailModel {
     heading: `${words.title} — ${day}`,
     summary: `${capitalize(count)}, ${window}`,
     terms: termRows(view.termCounts, opts.lang),
+    chart: opts.chart ?? null,
     groups: selection.groups.map((group) => ({
       label: topicLabel(group.topic, opts.lang),
       color: group.topic ? hexColor(TOPIC_COLORS[group.topic]) : OTHER_COLOR,
@@ -234,6 +243,7 @@ function textPart(model: EmailModel, lang: Lang): string {
   for (const term of model.terms) {
     lines.push(`${term.label}${words.colon}${term.count} (${term.change})`);
   }
+  if (model.chart) lines.push('', `== ${model.chart.title} ==`, ...model.chart.lines);
   if (model.groups.length === 0) lines.push('', words.nothing);
   for (const group of model.groups) {
     lines.push('', `== ${group.label} (${group.articles.length}) ==`);
@@ -284,6 +294,7 @@ function htmlPart(model: EmailModel, lang: Lang): string {
     ),
   ];
   if (model.terms.length > 0) rows.push(row(termTable(model, lang), '8px 20px'));
+  if (model.chart) rows.push(row(chartHtml(model.chart), '8px 20px'));
   if (model.groups.length === 0) {
     rows.push(
       row(`<p style="margin:0;font-size:15px;">${escapeHtml(words.nothing)}</p>`, '12px 20px'),
@@ -343,6 +354,18 @@ function termTable(model: EmailModel, lang: Lang): string {
   );
   const caption = EMAIL_WORDS[lang].terms;
   return `<table role="presentation" cellpadding="0" cellspacing="0" border="0" aria-label="${escapeHtml(caption)}">${cells.join('')}</table>`;
+}
+
+/** The inline chart (cid: an attachment of this message, nothing remote), its text as alt. */
+function chartHtml(chart: NonNullable<EmailModel['chart']>): string {
+  const heading = `<h2 style="margin:0 0 6px;font-size:17px;line-height:22px;color:#111827;">${escapeHtml(chart.title)}</h2>`;
+  if (chart.cid === null)
+    return `${heading}<p style="${MUTED}margin:0;font-family:monospace;">${chart.lines.map(escapeHtml).join('<br>')}</p>`;
+  const alt = escapeHtml(`${chart.title} — ${chart.lines.join(' ; ')}`);
+  return (
+    heading +
+    `<img src="cid:${escapeHtml(chart.cid)}" width="600" alt="${alt}" style="display:block;width:100%;max-width:600px;height:auto;border:0;">`
+  );
 }
 
 function articleHtml(article: ArticleModel, lang: Lang): string {

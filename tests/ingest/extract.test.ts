@@ -208,6 +208,58 @@ describe('extractArticle text cleanup', () => {
   });
 });
 
+describe('extractArticle metadata', () => {
+  const body =
+    '<p>Le ministère des Armées confie à un hébergeur qualifié SecNumCloud les données de ses hôpitaux militaires, au terme d’un appel d’offres lancé au printemps.</p>';
+
+  it('does not take the site’s logo heading for the title, and cuts the site’s name', () => {
+    const html =
+      '<html><head><title>Les hôpitaux militaires passent au SecNumCloud | Défense Numérique</title>' +
+      '<meta property="og:site_name" content="Défense Numérique"></head><body>' +
+      '<header><h1><a href="/">Défense Numérique</a></h1></header>' +
+      `<article>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).title).toBe('Les hôpitaux militaires passent au SecNumCloud');
+  });
+
+  it('cuts a site name that only the domain gives, and spaces words split by <br>', () => {
+    const html =
+      '<html><head><title>UGAP : le marché cloud - Achatpublic</title></head><body>' +
+      `<article><h1>UGAP : le marché cloud<br>attribué</h1>${body}</article></body></html>`;
+    const declared = extractArticle(html.replace(/<h1>.*<\/h1>/, ''), {
+      url: 'https://www.achatpublic.example/ugap-cloud',
+    });
+    expect(declared.title).toBe('UGAP : le marché cloud');
+    expect(extractArticle(html, {}).title).toBe('UGAP : le marché cloud attribué');
+  });
+
+  it('skips a placeholder publication date for the next source', () => {
+    const html =
+      '<html><head><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00Z"}</script>' +
+      '<meta property="article:published" content="2026-03-12T09:30:00+01:00"></head>' +
+      `<body><article>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).publishedAt).toBe('2026-03-12T08:30:00.000Z');
+  });
+
+  it('reads JSON-LD wrapped in a CDATA section', () => {
+    const html =
+      '<html><head><script type="application/ld+json">//<![CDATA[\n{"@type":"BlogPosting","datePublished":"2026-02-03"}\n//]]></script></head>' +
+      `<body><article>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).publishedAt).toBe('2026-02-03T00:00:00.000Z');
+  });
+
+  it('reads the date a byline shows when the page declares none, but not an update date', () => {
+    const page = (byline: string): string =>
+      `<html><body><article><div class="post-meta">${byline}</div>${body}</article></body></html>`;
+    expect(extractArticle(page('Publié le 12 mars 2026 par Léa Martin'), {}).publishedAt).toBe(
+      '2026-03-12T00:00:00.000Z',
+    );
+    expect(extractArticle(page('Posted on March 12, 2026'), {}).publishedAt).toBe(
+      '2026-03-12T00:00:00.000Z',
+    );
+    expect(extractArticle(page('Mis à jour le 14 mars 2026'), {}).publishedAt).toBeNull();
+  });
+});
+
 describe('extractArticle on hostile or empty input', () => {
   it('returns an empty text and null metadata for an empty document', () => {
     expect(extractArticle('', {})).toEqual({

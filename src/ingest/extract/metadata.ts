@@ -6,7 +6,8 @@
  */
 import type { AnyNode, Element } from 'domhandler';
 import { isTag } from 'domhandler';
-import { attr, collapseSpaces, rawText } from './dom.ts';
+import { parseFeedDate } from '../dates.ts';
+import { attr, blockTexts, collapseSpaces, rawText } from './dom.ts';
 
 /** A schema.org object as found in JSON-LD: only the fields the extractor reads. */
 export interface JsonLdArticle {
@@ -31,19 +32,53 @@ export interface PageMetadata {
   articles: JsonLdArticle[];
 }
 
+/** Meta names of the publication time, most deliberate first (`article:published`: NYT). */
+const PUBLISHED_META = [
+  'article:published_time',
+  'og:article:published_time',
+  'article:published',
+  'datepublished',
+  'publishdate',
+  'publish-date',
+  'pubdate',
+  'date',
+  'dc.date.issued',
+  'dc.date',
+  'dcterms.date',
+  'sailthru.date',
+  'parsely-pub-date',
+];
+
+/** Class/id words of the block that shows an article's date or byline. */
+const DATE_BLOCK = /date|time|publish|posted|byline|meta/i;
+
 /** Tags whose text never holds metadata; skipping them keeps the walk cheap. */
 const OPAQUE = new Set(['style', 'svg', 'noscript', 'template', 'iframe']);
 
 /** schema.org types whose `articleBody` is the page's article. */
 const ARTICLE_TYPE = /(?:Article|BlogPosting|NewsArticle|Report|Posting)$/;
 
+/** A page's `<h1>`, and whether it sits in the site's masthead (a logo, the site's name). */
+interface Heading {
+  text: string;
+  masthead: boolean;
+}
+
+/** Where in the page a node sits, as far as headlines are concerned. */
+type Region = 'page' | 'masthead' | 'article';
+
+/** Class/id words of a site's logo or name block. */
+const MASTHEAD = /logo|brand|site-?(?:title|name)/i;
+
 interface Collected {
   meta: Map<string, string>;
   canonical: string | null;
   title: string | null;
-  h1: string[];
+  h1: Heading[];
   lang: string | null;
   times: string[];
+  /** Short texts of blocks named as dates or bylines, for pages that declare no date. */
+  shownDates: string[];
   itemprops: Map<string, string>;
   jsonLd: unknown[];
 }
@@ -60,10 +95,11 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
     h1: [],
     lang: null,
     times: [],
+    shownDates: [],
     itemprops: new Map(),
     jsonLd: [],
   };
-  collect(root, found);
+  collect(root, found, 'page');
   const articles = found.jsonLd.flatMap(flattenJsonLd).filter(isArticleLike).map(toArticle);
   const ld = articles[0];
   const meta = (...keys: string[]): string | null => {
@@ -76,32 +112,20 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
   const base = absoluteUrl(found.canonical, pageUrl) ?? pageUrl;
   const siteName = meta('og:site_name', 'application-name') ?? ld?.publisher ?? null;
   return {
-    title: pickTitle(found, ld, meta('og:title', 'twitter:title'), siteName),
+    title: pickTitle(found, ld, meta('og:title', 'twitter:title'), siteName, base),
     canonical:
       absoluteUrl(found.canonical, pageUrl) ??
       absoluteUrl(meta('og:url'), pageUrl) ??
       absoluteUrl(ld?.url ?? null, pageUrl),
     siteName,
-    publishedAt: isoInstant(
-      meta(
-        'article:published_time',
-        'og:article:published_time',
-        'datepublished',
-        'publishdate',
-        'publish-date',
-        'pubdate',
-        'date',
-        'dc.date.issued',
-        'dc.date',
-        'dcterms.date',
-        'sailthru.date',
-        'parsely-pub-date',
-      ) ??
-        ld?.datePublished ??
-        found.itemprops.get('datepublished') ??
-        found.times[0] ??
-        null,
-    ),
+    publishedAt: firstInstant([
+      ...PUBLISHED_META.map((key) => found.meta.get(key) ?? null),
+      ...articles.map((article) => article.datePublished),
+      ...found.jsonLd.flatMap(flattenJsonLd).map((object) => stringOf(object.datePublished)),
+      found.itemprops.get('datepublished') ?? null,
+      ...found.times,
+      ...found.shownDates.map(shownDate),
+    ]),
     author: personName(
       meta('author', 'article:author', 'dc.creator', 'parsely-author') ??
         ld?.author ??
@@ -114,11 +138,12 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
   };
 }
 
-function collect(node: AnyNode, found: Collected): void {
+function collect(node: AnyNode, found: Collected, region: Region): void {
   if (!isTag(node)) {
-    if (node.type === 'root') for (const child of node.children) collect(child, found);
+    if (node.type === 'root') for (const child of node.children) collect(child, found, region);
     return;
   }
+  const inner = regionOf(node, region);
   switch (node.name) {
     case 'html':
       found.lang ??= attr(node, 'lang').trim() || attr(node, 'xml:lang').trim() || null;
@@ -135,11 +160,19 @@ function collect(node: AnyNode, found: Collected): void {
       if (found.title === null) found.title = collapseSpaces(rawText(node)) || null;
       return;
     case 'h1':
-      found.h1.push(collapseSpaces(rawText(node)));
+      found.h1.push({
+        // Laid out, not raw: "Top 10<br>Our picks" is two words apart, not "10Our".
+        text: collapseSpaces(blockTexts(node, () => true).join(' ')),
+        masthead:
+          inner === 'masthead' ||
+          MASTHEAD.test(`${attr(node, 'class')} ${attr(node, 'id')}`) ||
+          linksHome(node),
+      });
       break;
     case 'time': {
       const datetime = attr(node, 'datetime').trim();
       if (datetime) found.times.push(datetime);
+      else noteShownDate(node, found);
       break;
     }
     case 'script':
@@ -147,27 +180,80 @@ function collect(node: AnyNode, found: Collected): void {
       return;
     default:
       if (OPAQUE.has(node.name)) return;
+      if (DATE_BLOCK.test(`${attr(node, 'class')} ${attr(node, 'id')}`)) noteShownDate(node, found);
   }
   const itemprop = attr(node, 'itemprop').toLowerCase();
   if (itemprop === 'datepublished' || itemprop === 'author') {
     const value = attr(node, 'content') || attr(node, 'datetime') || collapseSpaces(rawText(node));
     if (value && !found.itemprops.has(itemprop)) found.itemprops.set(itemprop, value);
   }
-  for (const child of node.children) collect(child, found);
+  for (const child of node.children) collect(child, found, inner);
+}
+
+/**
+ * A block named as the site's logo or name outside any `<article>`/`<main>` is the masthead.
+ * (A `<header>` is not enough: many pages put the article's headline in one.)
+ */
+function regionOf(element: Element, outer: Region): Region {
+  const name = element.name;
+  if (name === 'article' || name === 'main' || attr(element, 'role') === 'main') return 'article';
+  // `<body>` classes describe the whole page (WordPress adds "wp-custom-logo" there).
+  if (outer !== 'page' || name === 'body' || name === 'html') return outer;
+  return MASTHEAD.test(`${attr(element, 'class')} ${attr(element, 'id')}`) ? 'masthead' : outer;
+}
+
+/** The heading is (or holds) a link to the site's home page: a logo. */
+function linksHome(element: Element): boolean {
+  for (const child of element.children) {
+    if (!isTag(child)) continue;
+    if (
+      child.name === 'a' &&
+      /^(?:\/|\.\/?|https?:\/\/[^/]+\/?)$/.test(attr(child, 'href').trim())
+    ) {
+      return true;
+    }
+    if (linksHome(child)) return true;
+  }
+  return false;
 }
 
 function readMeta(node: Element, found: Collected): void {
-  const key = (attr(node, 'property') || attr(node, 'name') || attr(node, 'itemprop'))
-    .trim()
-    .toLowerCase();
   const content = collapseSpaces(attr(node, 'content'));
-  if (key && content && !found.meta.has(key)) found.meta.set(key, content);
+  if (!content) return;
+  // `itemprop` may list several properties ("datePublished dateCreated").
+  const keys = [attr(node, 'property'), attr(node, 'name'), ...attr(node, 'itemprop').split(/\s+/)];
+  for (const key of keys.map((k) => k.trim().toLowerCase())) {
+    if (key && !found.meta.has(key)) found.meta.set(key, content);
+  }
+}
+
+function noteShownDate(node: Element, found: Collected): void {
+  if (found.shownDates.length >= 5) return;
+  const text = collapseSpaces(rawText(node));
+  if (text.length >= 8 && text.length <= 120) found.shownDates.push(text);
+}
+
+/**
+ * The date a byline shows ("October 13, 2025", "13 octobre 2025", "2024-11-06"), as
+ * `parseFeedDate` reads it, or null. An update date is not the publication's.
+ */
+function shownDate(text: string): string | null {
+  if (/updat|modifi|mis à jour|mise à jour/i.test(text)) return null;
+  const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
+  if (iso) return iso[1] ?? null;
+  const dayFirst = /\b(\d{1,2})(?:er)?\s+(\p{L}{3,9})\.?,?\s+(\d{4})\b/u.exec(text);
+  if (dayFirst) return `${dayFirst[1]} ${dayFirst[2]} ${dayFirst[3]}`;
+  const monthFirst = /\b(\p{L}{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/u.exec(text);
+  return monthFirst ? `${monthFirst[2]} ${monthFirst[1]} ${monthFirst[3]}` : null;
 }
 
 /** JSON-LD as written, or null: publishers ship invalid JSON often enough not to fail the page. */
 function parseJsonLd(text: string): unknown {
   try {
-    return JSON.parse(text.replace(/^\s*<!--|-->\s*$/g, ''));
+    // Some CMSs wrap the JSON in an HTML comment or an XHTML CDATA section (`//<![CDATA[`).
+    return JSON.parse(
+      text.replace(/^\s*(?:<!--|(?:\/\/\s*)?<!\[CDATA\[)|(?:-->|(?:\/\/\s*)?\]\]>)\s*$/g, ''),
+    );
   } catch (error) {
     if (error instanceof SyntaxError) return null;
     throw error;
@@ -241,29 +327,49 @@ function personName(value: string | null, base: string | null): string | null {
 }
 
 /**
- * The headline a reader sees: the page's `<h1>` when it agrees with what the page declares
- * (Open Graph, JSON-LD, `<title>`), since declared titles are often rewritten for search engines
- * and carry the site's name; otherwise the declared title without the site's name.
+ * The article's title. Declared titles (Open Graph, JSON-LD, `<title>`) are written for machines
+ * and often carry the site's name; the page's `<h1>` is what a reader sees, but on many sites the
+ * only `<h1>` is the logo or a section name. So an `<h1>` wins when it agrees with the declared
+ * title, or when it is the one headline outside the site's masthead; otherwise the declared title
+ * wins, without the site's name.
  */
 function pickTitle(
   found: Collected,
   ld: JsonLdArticle | undefined,
   openGraph: string | null,
   siteName: string | null,
+  pageUrl: string | null,
 ): string | null {
   const declared = [openGraph, ld?.headline ?? null, found.title]
     .map((candidate) => (candidate === null ? '' : collapseSpaces(candidate)))
-    .find((candidate) => candidate !== '');
-  const headings = found.h1.filter((h) => h !== '');
-  if (declared === undefined || headings.length === 1) return headings[0] ?? declared ?? null;
-  const agreeing = headings.find((h) => agrees(h, declared));
-  return agreeing ?? stripSiteName(declared, siteName);
+    .filter((candidate) => candidate !== '');
+  const headings = found.h1.filter((h) => h.text !== '');
+  const first = declared[0];
+  if (first === undefined) return headings[0]?.text ?? null;
+  const sites = siteNames(siteName, pageUrl);
+  const stripped = stripSiteName(first, sites);
+  const heading = headings.find((h) => agrees(h.text, stripped));
+  if (heading !== undefined) return heading.text;
+  // A lone headline outside the masthead is the article's, even when its SEO title says otherwise;
+  // a lone name of two or three words ("Webcams", "Our Blog") is a section's or the site's.
+  const shown = headings.filter((h) => !h.masthead && !sites.includes(squash(h.text)));
+  const lone = shown.length === 1 ? shown[0] : undefined;
+  if (lone !== undefined && titleWords(lone.text).length >= 4) return lone.text;
+  return stripped;
+}
+
+function titleWords(text: string): string[] {
+  return (
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}]+/gu) ?? []
+  );
 }
 
 /** Most words of the shorter title are in the longer one. */
 function agrees(a: string, b: string): boolean {
-  const words = (s: string) => new Set(s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []);
-  const [x, y] = [words(a), words(b)];
+  const [x, y] = [new Set(titleWords(a)), new Set(titleWords(b))];
   const [small, large] = x.size <= y.size ? [x, y] : [y, x];
   if (small.size === 0) return false;
   let shared = 0;
@@ -271,22 +377,50 @@ function agrees(a: string, b: string): boolean {
   return shared / small.size >= 0.6;
 }
 
-/** "Headline | Site", "Site - Headline": keep the headline part when the rest names the site. */
-function stripSiteName(title: string, siteName: string | null): string {
-  const parts = title.split(/\s+[|–—·»:-]{1,2}\s+|\s*[_｜]\s*/);
+/** Ways a page names its site: `og:site_name` and the domain ("lemonde" for www.lemonde.fr). */
+function siteNames(siteName: string | null, pageUrl: string | null): string[] {
+  const names: string[] = [];
+  if (siteName !== null) names.push(squash(siteName));
+  if (pageUrl !== null && URL.canParse(pageUrl)) {
+    const host = new URL(pageUrl).hostname.replace(/^www\d?\./, '');
+    names.push(squash(host), squash(host.split('.')[0] ?? ''));
+  }
+  return names.filter((name) => name.length >= 2);
+}
+
+/** Letters and digits only, lower-cased: "Le Monde.fr" and "lemonde.fr" compare equal. */
+function squash(text: string): string {
+  return titleWords(text).join('');
+}
+
+/** Title separators between a headline and a site name: " | ", " - ", " — ", " :: ", "_"… */
+const SEPARATOR = /\s+[|–—·»:~-]{1,2}\s+|\s*[_｜]\s*|\s+\[(?=[^\]]+\]$)/;
+
+/**
+ * "Headline | Site", "Site - Headline", "Headline [Site]": the headline part, when the other part
+ * names the site (its `og:site_name` or domain). Without such a match only a trailing " | …" is
+ * taken as a site name, the one separator headlines themselves rarely use.
+ */
+function stripSiteName(title: string, sites: string[]): string {
+  const parts = title.split(SEPARATOR);
   if (parts.length < 2) return title;
-  const site = siteName?.toLowerCase() ?? null;
-  const last = parts.at(-1)?.toLowerCase() ?? '';
-  const first = parts[0]?.toLowerCase() ?? '';
-  if (site !== null && (last.includes(site) || site.includes(last))) {
-    return title.slice(0, title.toLowerCase().lastIndexOf(last)).replace(/[\s|–—·»:_｜-]+$/, '');
-  }
-  if (site !== null && (first.includes(site) || site.includes(first))) {
-    return title.slice(first.length).replace(/^[\s|–—·»:_｜-]+/, '');
-  }
-  // Without a site name to go by, only the " | " separator is reliably a site suffix.
+  const names = (part: string): boolean => {
+    const squashed = squash(part);
+    return (
+      squashed !== '' &&
+      sites.some((site) => squashed === site || squashed.includes(site) || site.includes(squashed))
+    );
+  };
+  const last = parts.at(-1) ?? '';
+  const firstPart = parts[0] ?? '';
+  if (names(last)) return trimSeparators(title.slice(0, title.lastIndexOf(last)));
+  if (names(firstPart)) return trimSeparators(title.slice(firstPart.length));
   const pipe = title.lastIndexOf(' | ');
   return pipe > 0 ? title.slice(0, pipe) : title;
+}
+
+function trimSeparators(text: string): string {
+  return text.replace(/^[\s|–—·»:~_｜[-]+|[\s|–—·»:~_｜[-]+$/g, '');
 }
 
 function absoluteUrl(href: string | null, base: string | null): string | null {
@@ -297,18 +431,39 @@ function absoluteUrl(href: string | null, base: string | null): string | null {
 }
 
 /**
- * An ISO 8601 UTC instant for a date as pages write it, or null. Date-only values are kept as
- * midnight UTC; unparseable strings give null rather than a guess.
+ * The first of `values` that reads as a plausible publication instant: pages put placeholders
+ * ("0001-01-01T00:00:00Z", an empty string, the Unix epoch) where the CMS had no date, and the
+ * next source usually has the real one.
  */
-export function isoInstant(value: string | null): string | null {
-  if (value === null) return null;
+function firstInstant(values: Array<string | null>): string | null {
+  for (const value of values) {
+    if (value === null || /^\s*0\d{3}-/.test(value)) continue;
+    const instant = isoInstant(value);
+    if (instant !== null && instant >= '1900' && !instant.startsWith('1970-01-01T00:00:00')) {
+      return instant;
+    }
+  }
+  return null;
+}
+
+/**
+ * An ISO 8601 UTC instant for a date as pages write it, or null. Feed formats (ISO 8601, RFC 822
+ * in English or French) are read by `parseFeedDate`; pages add compact ISO (`20191119T1100Z`) and
+ * JavaScript's own `Date` strings ("Wed Nov 20 2019 08:00:58 GMT+0000"). Unreadable: null.
+ */
+function isoInstant(value: string): string | null {
   const text = value.trim();
-  if (!/^\d{4}-\d{2}-\d{2}|^\d{4}\d{2}\d{2}T|^[A-Z][a-z]{2},? /.test(text)) return null;
+  const feed = parseFeedDate(text);
+  if (feed !== null) return feed;
   const compact = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})?(.*)$/.exec(text);
-  const normalized = compact
-    ? `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6] ?? '00'}${compact[7]}`
-    : text.replace(/^(\d{4}-\d{2}-\d{2}) (\d)/, '$1T$2');
-  const ms = Date.parse(normalized);
+  if (compact) {
+    return parseFeedDate(
+      `${compact[1]}-${compact[2]}-${compact[3]}T${compact[4]}:${compact[5]}:${compact[6] ?? '00'}${compact[7]}`,
+    );
+  }
+  if (!/^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{1,2} \d{4} \d{2}:\d{2}:\d{2} GMT[+-]\d{4}/.test(text))
+    return null;
+  const ms = Date.parse(text);
   return Number.isNaN(ms) ? null : new Date(ms).toISOString();
 }
 

@@ -1,6 +1,11 @@
-/** `/recent [term] [topic] [count]`: the latest matched articles, newest first. */
+/**
+ * `/recent [term] [topic] [count]`: the latest stories, newest first — one embed per story
+ * (headline, every outlet), not one per copy.
+ */
 import { SlashCommandBuilder } from 'discord.js';
 import { searchArticles } from '../../../store/search.ts';
+import { storyViews } from '../../../store/views.ts';
+import { type StoryView, sourceNames } from '../group.ts';
 import { TERM_LABELS, TOPIC_LABELS } from '../labels.ts';
 import { resultEmbed } from './results.ts';
 import {
@@ -16,6 +21,9 @@ import type { Choice, CommandContext, CommandDeps, CommandOptions, CommandReply 
 
 /** Ten embeds is Discord's per-message maximum. */
 const COUNT = { min: 1, max: 10, fallback: 5 };
+// Articles read per story asked: a busy story holds several of the latest articles.
+const ARTICLES_PER_STORY = 5;
+const OUTLETS_NAMED = 2;
 
 export const data = new SlashCommandBuilder()
   .setName('recent')
@@ -36,18 +44,18 @@ export const data = new SlashCommandBuilder()
 
 const WORDS = {
   fr: {
-    title: 'Derniers articles',
+    title: 'Dernières histoires',
     none: 'Aucun article pour l’instant.',
-    of: (n: number, total: number) => `${n} sur ${total}`,
+    count: (n: number) => `${n} histoire${n > 1 ? 's' : ''}`,
   },
   en: {
-    title: 'Latest articles',
+    title: 'Latest stories',
     none: 'No article yet.',
-    of: (n: number, total: number) => `${n} of ${total}`,
+    count: (n: number) => `${n} ${n > 1 ? 'stories' : 'story'}`,
   },
 } as const;
 
-/** The `count` newest articles matching the filters. Throws CommandError for a bad option. */
+/** The `count` newest stories matching the filters. Throws CommandError for a bad option. */
 export async function handler(
   deps: CommandDeps,
   options: CommandOptions,
@@ -57,17 +65,21 @@ export async function handler(
   const term = termOption(options, lang);
   const topic = topicOption(options, lang);
   const count = integerOption(options, 'count', COUNT, lang);
-  const page = searchArticles(deps.db, { term, topic, limit: count });
+  const page = searchArticles(deps.db, { term, topic, limit: count * ARTICLES_PER_STORY });
+  const stories = storyViews(
+    deps.db,
+    page.results.map((result) => ({ articleId: result.id, update: false, createdAt: '' })),
+  ).slice(0, count);
   const words = WORDS[lang];
   const filters = [term ? TERM_LABELS[term] : null, topic ? TOPIC_LABELS[lang][topic] : null]
     .filter(Boolean)
     .join(' · ');
   const heading = `🕒 **${words.title}**${filters ? ` — ${filters}` : ''}`;
-  if (page.results.length === 0)
+  if (stories.length === 0)
     return { content: `${heading}\n${words.none}`, ephemeral: false, allowedMentions: NO_MENTIONS };
   return {
-    content: `${heading} (${words.of(page.results.length, page.total)})`,
-    embeds: page.results.map((result) => resultEmbed(result, lang)),
+    content: `${heading} (${words.count(stories.length)})`,
+    embeds: stories.map((story) => resultEmbed(storyResult(story), lang)),
     ephemeral: false,
     allowedMentions: NO_MENTIONS,
   };
@@ -80,4 +92,20 @@ export function autocomplete(
   context: CommandContext,
 ): Choice[] {
   return filterChoices(deps.db, focused, context.lang);
+}
+
+/** A story in the shape `resultEmbed` shows: its outlets as the source ("LeMagIT, Silicon, +2"). Pure. */
+export function storyResult(story: StoryView) {
+  const names = sourceNames(story);
+  const rest = names.length - OUTLETS_NAMED;
+  return {
+    id: story.id,
+    title: story.title,
+    url: story.url,
+    source: [...names.slice(0, OUTLETS_NAMED), ...(rest > 0 ? [`+${rest}`] : [])].join(', '),
+    publishedAt: story.publishedAt,
+    terms: story.terms,
+    topics: story.topics,
+    snippet: story.snippet ?? '',
+  };
 }

@@ -213,13 +213,13 @@ describe('autocomplete', () => {
 });
 
 describe('/recent, /topics, /stats', () => {
-  it('/recent lists the newest articles of a term', async () => {
+  it('/recent lists the newest stories of a term', async () => {
     const { callback } = await harness.command('recent', [
       str('term', 'health-data-hub'),
       { name: 'count', type: 4, value: 3 },
     ]);
     const data = dataOf(callback);
-    expect(data.content).toBe('🕒 **Derniers articles** — Health Data Hub (1 sur 1)');
+    expect(data.content).toBe('🕒 **Dernières histoires** — Health Data Hub (1 histoire)');
     expect(data.embeds?.[0]?.title).toBe(
       'Health Data Hub : la migration vers un hébergeur européen encore repoussée',
     );

@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { load } from 'cheerio/slim';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_ARTICLES_DIR,
@@ -10,6 +12,7 @@ import {
   shingleSummary,
   wordScores,
 } from '../../src/eval/extract.ts';
+import { extractArticle } from '../../src/ingest/extract.ts';
 
 describe('wordScores (score.py word rule)', () => {
   it('ignores case and punctuation, and counts each repeated word as many times as it occurs', () => {
@@ -62,10 +65,8 @@ describe.skipIf(!fixtures)('extraction on ../shared/fixtures/articles (issue 14 
     expect(set('scrapinghub-aeb')?.shingle.f1).toBeGreaterThanOrEqual(0.96);
   });
 
-  // Issue 14 asks for 0.935 here; 0.929 is reached (Readability.js: 0.929). This floor guards
-  // against regressions until the target is met; raise it to 0.935 then.
-  it('keeps wcxb-dev-article word F1 >= 0.925 (target 0.935 not yet met)', () => {
-    expect(set('wcxb-dev-article')?.word.f1).toBeGreaterThanOrEqual(0.925);
+  it('beats Readability.js and trafilatura on wcxb-dev-article: word F1 >= 0.935', () => {
+    expect(set('wcxb-dev-article')?.word.f1).toBeGreaterThanOrEqual(0.935);
   });
 
   it('beats Readability.js on French pages: word F1 >= 0.975', () => {
@@ -76,17 +77,58 @@ describe.skipIf(!fixtures)('extraction on ../shared/fixtures/articles (issue 14 
     expect(report.snippets?.f1).toBeGreaterThanOrEqual(0.92);
   });
 
-  // The fixtures' titles are Readability's own pick (mozilla) or sometimes the SEO title rather
-  // than the headline (wcxb): 83.5 % agree word for word today. Floor against regressions; the
-  // issue's 95 % is not met on these references.
-  it('keeps the title identical to the fixture title on >= 82 % of the pages that give one', () => {
+  // Issue 14 asks for 95 %. Fixture titles are Readability's pick (often the <title> with the
+  // site's name) or, on WCXB, a reworded headline; the check forgives one separated segment
+  // (" | eHow", " - Part 1") and nothing else. 89.7 % is measured: the target is NOT met, this
+  // floor only guards against regressions.
+  it('keeps the title right on >= 89 % of the pages whose fixture gives one (target 95 % not met)', () => {
     const { title } = report.metadata;
-    expect(title.right / title.checked).toBeGreaterThanOrEqual(0.82);
+    expect(title.right / title.checked).toBeGreaterThanOrEqual(0.89);
   });
 
   it('gets the canonical URL right on at least 95 % of the pages whose fixture gives one', () => {
     const { canonical } = report.metadata;
     expect(canonical.right / canonical.checked).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('dates at least 95 % of the pages whose URL carries a date on that day', () => {
+    const { publishedUrl } = report.metadata;
+    expect(publishedUrl.right / publishedUrl.checked).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Few expected texts open with a dateline (15 pages), and those pages mostly show their date
+  // only as text; 8 are right today. A floor against regressions, not a target met.
+  it('dates at least half of the pages whose expected text opens with a dateline', () => {
+    const { publishedText } = report.metadata;
+    expect(publishedText.right / publishedText.checked).toBeGreaterThanOrEqual(0.5);
+  });
+
+  // The issue's speed target, measured as in `npm run bench` (case extract): pages/s of
+  // extractArticle over the ScrapingHub pages against a bare cheerio/slim load of the same strings,
+  // best of three rounds each so that a busy machine slows both sides alike.
+  it('extracts at least half as fast as cheerio/slim parses the same pages', {
+    timeout: 120_000,
+  }, () => {
+    const dir = path.join(DEFAULT_ARTICLES_DIR, 'scrapinghub-aeb');
+    const pages = readdirSync(dir)
+      .filter((name) => name.endsWith('.html.gz'))
+      .map((name) => gunzipSync(readFileSync(path.join(dir, name))).toString('utf8'));
+    const best = (run: () => void): number => {
+      let fastest = Number.POSITIVE_INFINITY;
+      for (let round = 0; round < 3; round++) {
+        const started = performance.now();
+        run();
+        fastest = Math.min(fastest, performance.now() - started);
+      }
+      return fastest;
+    };
+    const parseMs = best(() => {
+      for (const html of pages) load(html);
+    });
+    const extractMs = best(() => {
+      for (const html of pages) extractArticle(html, { url: 'https://www.example.org/article' });
+    });
+    expect(parseMs / extractMs).toBeGreaterThanOrEqual(0.5);
   });
 });
 

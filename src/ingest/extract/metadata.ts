@@ -77,7 +77,7 @@ interface Collected {
   h1: Heading[];
   lang: string | null;
   times: string[];
-  /** Short texts of blocks named as dates or bylines, for pages that declare no date. */
+  /** Dates shown in blocks named as dates or bylines, for pages that declare none. */
   shownDates: string[];
   itemprops: Map<string, string>;
   jsonLd: unknown[];
@@ -124,7 +124,7 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
       ...found.jsonLd.flatMap(flattenJsonLd).map((object) => stringOf(object.datePublished)),
       found.itemprops.get('datepublished') ?? null,
       ...found.times,
-      ...found.shownDates.map(shownDate),
+      ...found.shownDates,
     ]),
     author: personName(
       meta('author', 'article:author', 'dc.creator', 'parsely-author') ??
@@ -230,7 +230,9 @@ function readMeta(node: Element, found: Collected): void {
 function noteShownDate(node: Element, found: Collected): void {
   if (found.shownDates.length >= 5) return;
   const text = collapseSpaces(rawText(node));
-  if (text.length >= 8 && text.length <= 120) found.shownDates.push(text);
+  if (text.length < 8 || text.length > 120) return;
+  const date = shownDate(text);
+  if (date !== null) found.shownDates.push(date);
 }
 
 /**

@@ -162,6 +162,35 @@ describe('extractArticle on pages styled with utility classes', () => {
   });
 });
 
+describe('extractArticle on lists and fields of prose', () => {
+  it('keeps a list whose items are paragraphs of the article', () => {
+    // Short items without commas: Readability's scoring sinks such a list below zero.
+    const items = [
+      'Les hôpitaux recensent les applications qui traitent des données de santé.',
+      'Ils comparent les offres qualifiées SecNumCloud des hébergeurs certifiés.',
+      'Ils commandent enfin par l’UGAP sans conduire leur propre appel d’offres.',
+    ];
+    const html =
+      '<html><body><article><p>Quitter un cloud étranger se prépare en trois étapes, détaillées dans le guide publié ce mardi par l’agence régionale de santé.</p>' +
+      `<ul>${items.map((item) => `<li><p>${item}</p></li>`).join('')}</ul>` +
+      '<p>L’agence rappelle que le Health Data Hub, qui centralise les données de l’Assurance maladie, suivra la même démarche d’ici la fin de l’année 2027.</p>' +
+      '<p>Les établissements qui le souhaitent peuvent se faire accompagner par les équipes du groupement régional d’appui au développement de la e-santé.</p>' +
+      '</article></body></html>';
+    const text = paragraphs(extractArticle(html, {}).text);
+    expect(text.slice(1, 4)).toEqual(items);
+  });
+
+  it('keeps a Drupal field whose label, not its text, is hidden', () => {
+    const html =
+      '<html><body><article class="node"><div class="field field--name-body field--label-hidden">' +
+      '<p>Le conseil régional a voté lundi le transfert des données de ses lycées vers un hébergeur qualifié SecNumCloud, pour un montant de deux millions d’euros.</p>' +
+      '</div><div class="field field--name-field-sections field--label-hidden">' +
+      '<h2>Un calendrier serré</h2><p>La bascule doit être achevée avant la rentrée de septembre, faute de quoi le contrat actuel devra être prolongé d’un an.</p>' +
+      '</div></article></body></html>';
+    expect(paragraphs(extractArticle(html, {}).text)).toContain('Un calendrier serré');
+  });
+});
+
 describe('extractArticle on a responsive page', () => {
   it('gives once an article that the page renders twice, once per screen size', () => {
     const body =

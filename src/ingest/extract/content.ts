@@ -195,13 +195,16 @@ function isDropped(element: Element, options: BodyOptions, inCode: boolean): boo
 
 /**
  * The class/id tokens that name what a block is, without utility classes that only style it
- * (`overflow-hidden`, `md:hidden`, `scroll-mt-24`, `w-[640px]`): CSS frameworks put those on
- * article containers, and their words would read as "hidden" or "scroll" boilerplate.
+ * (`overflow-hidden`, `md:hidden`, `scroll-mt-24`, `w-[640px]`, Drupal's `field--label-hidden`,
+ * which hides a field's label, not the field): CSS frameworks put those on article containers,
+ * and their words would read as "hidden" or "scroll" boilerplate.
  */
+const UTILITY_CLASS = /[:[\]/!(]|^(?:overflow|scroll)-|overflow[-_]|(?:label|title)-+hidden/;
+
 function namingWords(value: string): string {
   return value
     .split(/\s+/)
-    .filter((token) => !/[:[\]/!]|^(?:overflow|scroll)-/.test(token))
+    .filter((token) => !UTILITY_CLASS.test(token))
     .join(' ');
 }
 
@@ -446,7 +449,8 @@ function keepInBody(
   // A wrapper of most of the body is the article itself, whatever its class says.
   if (stat === undefined || stat.text === 0 || stat.text > bodyText / 2) return true;
   const weight = classWeight(element);
-  if (weight + (score ?? 0) < 0) return false;
+  // Lists start below zero (Readability's base score), so only a bad name can sink a block.
+  if (weight < 0 && weight + (score ?? 0) < 0) return false;
   if (stat.commas >= 10) return true;
   const density = linkDensity(stat);
   const isList = LISTS.has(name);

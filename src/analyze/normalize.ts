@@ -109,6 +109,48 @@ function foldWide(text: string): string {
   return folded;
 }
 
+// Interned words: the same few thousand words make up most articles, so a token is looked up
+// by a hash computed while scanning it, compared in place, and its folded form reused. This
+// saves a slice and a fold per token, and the shared norm strings keep their hash for the
+// trie lookups that follow. Bounded: past the limit, new words are folded without being kept.
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+const INTERN_SLOTS = 1 << 16;
+const INTERN_LIMIT = 40_000;
+const internHashes = new Int32Array(INTERN_SLOTS);
+const internRaws: Array<string | undefined> = new Array(INTERN_SLOTS).fill(undefined);
+const internNorms: string[] = new Array(INTERN_SLOTS).fill('');
+let internCount = 0;
+
+/** The folded form of `source[start, end)`, whose FNV-1a hash over UTF-16 units is `hash`. */
+function internedNorm(source: string, start: number, end: number, hash: number): string {
+  const size = end - start;
+  let slot = hash & (INTERN_SLOTS - 1);
+  for (let raw = internRaws[slot]; raw !== undefined; raw = internRaws[slot]) {
+    if (internHashes[slot] === hash && raw.length === size && sameText(raw, source, start)) {
+      return internNorms[slot] as string;
+    }
+    slot = (slot + 1) & (INTERN_SLOTS - 1);
+  }
+  const raw = source.slice(start, end);
+  const norm = fold(raw);
+  if (internCount >= INTERN_LIMIT) return norm;
+  // A long slice may be a view of the whole document: keep a copy, never the document.
+  const kept = size >= 13 ? Array.from(raw).join('') : raw;
+  internHashes[slot] = hash;
+  internRaws[slot] = kept;
+  internNorms[slot] = norm === raw ? kept : norm;
+  internCount++;
+  return norm;
+}
+
+function sameText(raw: string, source: string, start: number): boolean {
+  for (let k = 0; k < raw.length; k++) {
+    if (raw.charCodeAt(k) !== source.charCodeAt(start + k)) return false;
+  }
+  return true;
+}
+
 /**
  * Cuts `source` into folded word tokens, skipping `ignored` spans (sorted, non-overlapping;
  * see `ignoredSpans`). Pure; linear in the length of the text.
@@ -146,19 +188,16 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
       continue;
     }
     const start = i;
-    let ascii = code < 128;
-    let upper = code >= 65 && code <= 90;
+    let hash = Math.imul(FNV_OFFSET ^ code, FNV_PRIME);
     let j = i + 1;
     const stop = Math.min(length, nextIgnored);
     while (j < stop) {
       const next = source.charCodeAt(j);
       if (CHAR_CLASS[next] === 0) break;
-      if (next > 127) ascii = false;
-      else if (next >= 65 && next <= 90) upper = true;
+      hash = Math.imul(hash ^ next, FNV_PRIME);
       j++;
     }
-    const raw = source.slice(start, j);
-    const norm = !ascii ? foldWide(raw) : upper ? raw.toLowerCase() : raw;
+    const norm = internedNorm(source, start, j, hash);
     i = j;
     if (isElided(source, norm, start, j)) continue;
     if (count === capacity) {
@@ -194,7 +233,8 @@ function grow<T extends Int32Array | Uint8Array>(array: T, capacity: number): T 
 
 /** French elision before an apostrophe (« l’ », « qu’ »), or the English possessive `'s`. */
 function isElided(source: string, norm: string, start: number, end: number): boolean {
-  if (norm.length <= 7 && ELISIONS.has(norm) && APOSTROPHES[source.charCodeAt(end)] === 1) {
+  // The apostrophe test first: it is one table read, and most words are not followed by one.
+  if (APOSTROPHES[source.charCodeAt(end)] === 1 && norm.length <= 7 && ELISIONS.has(norm)) {
     return CHAR_CLASS[source.charCodeAt(end + 1)] === WORD;
   }
   return (
@@ -211,8 +251,10 @@ function isElided(source: string, norm: string, start: number, end: number): boo
  */
 function joinSplitWords(tokens: Tokens): Tokens {
   const { source, starts, ends, norms, breaks } = tokens;
-  let out = 0;
-  let k = 0;
+  // Most texts have no join at all: find the first one before rewriting anything.
+  let k = firstJoin(tokens);
+  if (k === tokens.count) return tokens;
+  let out = k;
   while (k < tokens.count) {
     let end = ends[k] as number;
     let norm = norms[k] as string;
@@ -251,6 +293,22 @@ function joinSplitWords(tokens: Tokens): Tokens {
   };
 }
 
+/** Index of the first token that starts an acronym or ends with a line-end hyphen (or `count`). */
+function firstJoin(tokens: Tokens): number {
+  const { source, starts, ends, norms, count } = tokens;
+  for (let k = 0; k < count; k++) {
+    if (isLetter(norms[k]) && joinAcronym(tokens, k) > k + 1) return k;
+    const end = ends[k] as number;
+    if (
+      k + 1 < count &&
+      source.charCodeAt(end) === 45 &&
+      isLineEndHyphen(source, end, starts[k + 1] as number)
+    )
+      return k;
+  }
+  return count;
+}
+
 /** Index after the acronym starting at token k (k + 1 when there is none). */
 function joinAcronym(tokens: Tokens, k: number): number {
   const { source, starts, ends, norms } = tokens;
@@ -271,7 +329,9 @@ function joinAcronym(tokens: Tokens, k: number): number {
 }
 
 function isLetter(norm: string | undefined): boolean {
-  return norm?.length === 1 && norm >= 'a' && norm <= 'z';
+  if (norm?.length !== 1) return false;
+  const code = norm.charCodeAt(0);
+  return code >= 97 && code <= 122;
 }
 
 function isUpperAscii(code: number): boolean {

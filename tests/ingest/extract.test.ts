@@ -191,6 +191,24 @@ describe('extractArticle on lists and fields of prose', () => {
   });
 });
 
+describe('extractArticle on an old page without paragraphs', () => {
+  it('reads text written straight into a container, paragraphs split by <br><br>', () => {
+    const html =
+      '<html><body><div id="page"><div class="menu"><a href="/">Accueil</a> <a href="/sante">Santé</a></div>' +
+      '<div class="col-main"><div class="date">12/03/2026</div><img src="/photo.jpg">' +
+      'L’équipe du service d’hospitalisation à domicile a constaté ce matin que deux véhicules avaient été fracturés pendant la nuit, sur le parking de l’unité.<br><br>' +
+      'Les soins ont été assurés avec les voitures restantes, a précisé la direction, qui a déposé plainte et demande un renforcement de l’éclairage du site.<br><br>' +
+      'Un nouveau contrat de location sera passé par l’UGAP pour remplacer les véhicules endommagés avant la fin du mois.</div>' +
+      '<div class="footer"><div class="address">Centre hospitalier — 12 rue des Lilas, 59000 Lille — standard : 03 20 00 00 00</div></div>' +
+      '</div></body></html>';
+    const text = paragraphs(extractArticle(html, {}).text);
+    expect(text.filter((p) => p.startsWith('L’équipe du service'))).toHaveLength(1);
+    expect(text.filter((p) => p.startsWith('Les soins ont été assurés'))).toHaveLength(1);
+    expect(text.at(-1)).toMatch(/^Un nouveau contrat de location sera passé par l’UGAP/);
+    expect(text.join(' ')).not.toContain('rue des Lilas');
+  });
+});
+
 describe('extractArticle on a responsive page', () => {
   it('gives once an article that the page renders twice, once per screen size', () => {
     const body =

@@ -84,6 +84,13 @@ interface Stats {
   heading: number;
   /** Text in paragraphs of prose (long enough, few links): what an article is made of. */
   prose: number;
+  /**
+   * Text written straight into a container beside its blocks (text nodes, links, emphasis), as
+   * old pages write paragraphs separated by `<br>`; with its links and commas.
+   */
+  loose: number;
+  looseLink: number;
+  looseCommas: number;
   blockChild: boolean;
 }
 
@@ -230,6 +237,9 @@ function emptyStats(): Stats {
     embed: 0,
     heading: 0,
     prose: 0,
+    loose: 0,
+    looseLink: 0,
+    looseCommas: 0,
     blockChild: false,
   };
 }
@@ -239,14 +249,25 @@ function measure(node: ParentNode, stats: Map<Element, Stats>, inLink: boolean):
   for (const child of node.children) {
     if (isText(child)) {
       const length = child.data.trim().length;
+      const commas = countCommas(child.data);
       total.text += length;
-      if (inLink) total.link += length;
-      total.commas += countCommas(child.data);
+      total.loose += length;
+      if (inLink) {
+        total.link += length;
+        total.looseLink += length;
+      }
+      total.commas += commas;
+      total.looseCommas += commas;
       continue;
     }
     if (!isTag(child)) continue;
     const sub = measure(child, stats, inLink || child.name === 'a');
     const name = child.name;
+    if (!isBlockChild(name)) {
+      total.loose += sub.text;
+      total.looseLink += sub.link;
+      total.looseCommas += sub.commas;
+    }
     total.text += sub.text;
     total.link += sub.link;
     total.commas += sub.commas;
@@ -257,14 +278,20 @@ function measure(node: ParentNode, stats: Map<Element, Stats>, inLink: boolean):
     total.embed += sub.embed;
     total.heading += HEADINGS.has(name) ? sub.text : sub.heading;
     total.prose += isProse(child, sub) ? sub.text : sub.prose;
-    if (name !== 'br' && (PARAGRAPH_TAGS.has(name) || TEXT_CONTAINERS.has(name))) {
-      total.blockChild = true;
-    } else if (name === 'ul' || name === 'ol' || name === 'table' || HEADINGS.has(name)) {
-      total.blockChild = true;
-    }
+    if (isBlockChild(name)) total.blockChild = true;
   }
   if (isTag(node as AnyNode)) stats.set(node as Element, total);
   return total;
+}
+
+function isBlockChild(name: string): boolean {
+  if (PARAGRAPH_TAGS.has(name) || TEXT_CONTAINERS.has(name)) return true;
+  return name === 'ul' || name === 'ol' || name === 'table' || HEADINGS.has(name);
+}
+
+/** A container's loose text reads as a paragraph of its own (Readability wraps it in a `<p>`). */
+function hasLooseParagraph(element: Element, stat: Stats): boolean {
+  return stat.blockChild && stat.loose >= 25 && TEXT_CONTAINERS.has(element.name);
 }
 
 function isProse(element: Element, stat: Stats): boolean {
@@ -329,9 +356,18 @@ function isParagraphLike(element: Element, stats: Stats): boolean {
 function scoreCandidates(root: ParentNode, stats: Map<Element, Stats>): Map<Element, number> {
   const scores = new Map<Element, number>();
   for (const [element, stat] of stats) {
-    if (stat.text < 25 || !isParagraphLike(element, stat)) continue;
-    const score = 1 + stat.commas + Math.min(Math.floor(stat.text / 100), 3);
-    let ancestor = element.parent;
+    let score: number;
+    let ancestor: ParentNode | null;
+    if (stat.text >= 25 && isParagraphLike(element, stat)) {
+      score = 1 + stat.commas + Math.min(Math.floor(stat.text / 100), 3);
+      ancestor = element.parent;
+    } else if (hasLooseParagraph(element, stat)) {
+      // The paragraph is the loose text itself: the container is its parent.
+      score = 1 + stat.looseCommas + Math.min(Math.floor(stat.loose / 100), 3);
+      ancestor = element;
+    } else {
+      continue;
+    }
     for (let level = 0; level < 5 && ancestor !== null && ancestor !== root; level++) {
       if (!isTag(ancestor)) break;
       const current = scores.get(ancestor) ?? baseScore(ancestor);

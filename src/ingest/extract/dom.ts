@@ -121,7 +121,9 @@ export function textBlocks(root: AnyNode, keep: (element: Element) => boolean): 
     if (!keep(node)) return;
     const name = node.name;
     if (name === 'br') {
-      line += '\n';
+      // Two line breaks in a row are how tag soup separates paragraphs.
+      if (/\n[\s\u00a0]*$/.test(line)) flush();
+      else line += '\n';
       return;
     }
     const block = BLOCK_TAGS.has(name);

@@ -41,5 +41,5 @@ function formatResults(page: import('../store/search.ts').SearchPage): string {
       `   ${result.url}`,
     ].join('\n'),
   );
-  return `${page.total} article(s)\n\n${lines.join('\n\n')}`;
+  return `${page.total}${page.more ? '+' : ''} article(s)\n\n${lines.join('\n\n')}`;
 }

@@ -6,7 +6,7 @@
  * typed by a user ever reaches FTS5 syntax and no query can raise a syntax error.
  */
 import type { TermId, TopicId } from '../analyze/types.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 export interface SearchQuery {
   query?: string;
@@ -33,11 +33,16 @@ export interface SearchResult {
 }
 
 export interface SearchPage {
+  /** Matching articles, counted up to the ranking window (see `more`). */
   total: number;
+  /** True when more articles match than `total` counts (a broad query on a large archive). */
+  more: boolean;
   results: SearchResult[];
 }
 
 const MAX_QUERY_CHARS = 500;
+/** Matches ranked by relevance: the newest ones (see `searchArticles`). */
+export const RANK_WINDOW = 1_000;
 const MAX_TOKENS = 16;
 
 interface ParsedQuery {
@@ -77,76 +82,113 @@ export function toFtsQuery(input: string): string | null {
   return `(${positive}) NOT (${exclude.map(quote).join(' OR ')})`;
 }
 
-/** Runs a search; an empty query lists the latest matching articles. Read-only. */
+/**
+ * Runs a search; an empty query lists the latest matching articles. Read-only.
+ *
+ * Ranking runs on the FTS index alone (bm25, title weighted 4×) and only the page of ids it
+ * returns is joined to the article rows: joining every match to its 3 KB row before sorting
+ * cost tens of milliseconds on a broad query. Filters are id sets (`IN (…)`) so each uses its
+ * own index.
+ */
 export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   const limit = Math.min(Math.max(query.limit ?? 10, 1), 100);
   const offset = Math.max(query.offset ?? 0, 0);
   const { include, exclude } = parseUserQuery(query.query ?? '');
   const fts = toFtsQuery(query.query ?? '');
-  const filters: string[] = [];
   const params: Record<string, unknown> = { limit, offset };
+  const filters: ((id: string) => string)[] = [];
 
   if (fts) params.fts = fts;
   else if (include.length === 0 && exclude.length > 0) {
-    filters.push('a.id NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @excluded)');
+    filters.push(
+      (id) => `${id} NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @excluded)`,
+    );
     params.excluded = exclude.map((token) => `"${token}"`).join(' OR ');
   }
   if (query.term) {
-    filters.push(
-      'EXISTS (SELECT 1 FROM term_hits t WHERE t.article_id = a.id AND t.term_id = @term)',
-    );
+    filters.push((id) => `${id} IN (SELECT article_id FROM term_hits WHERE term_id = @term)`);
     params.term = query.term;
   }
   if (query.topic) {
     filters.push(
-      'EXISTS (SELECT 1 FROM article_topics t WHERE t.article_id = a.id AND t.topic_id = @topic)',
+      (id) => `${id} IN (SELECT article_id FROM article_topics WHERE topic_id = @topic)`,
     );
     params.topic = query.topic;
   }
   if (query.since) {
-    filters.push('coalesce(a.published_at, a.first_seen_at) >= @since');
+    filters.push(
+      (id) =>
+        `${id} IN (SELECT id FROM articles WHERE coalesce(published_at, first_seen_at) >= @since)`,
+    );
     params.since = query.since;
   }
   if (query.source) {
-    filters.push(`EXISTS (SELECT 1 FROM article_sources s JOIN feeds f ON f.id = s.feed_id
-      WHERE s.article_id = a.id AND (f.name = @source COLLATE NOCASE OR CAST(f.id AS TEXT) = @source))`);
+    filters.push(
+      (id) => `${id} IN (SELECT s.article_id FROM article_sources s JOIN feeds f ON f.id = s.feed_id
+        WHERE f.name = @source COLLATE NOCASE OR CAST(f.id AS TEXT) = @source)`,
+    );
     params.source = query.source;
   }
-  const where = (extra: string[]) => {
-    const all = [...extra, ...filters];
+  const where = (id: string, first?: string) => {
+    const all = [...(first ? [first] : []), ...filters.map((filter) => filter(id))];
     return all.length ? `WHERE ${all.join(' AND ')}` : '';
   };
-  const matchFilter = fts
-    ? ['a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @fts)']
-    : [];
-  const total = (
-    db.prepare(`SELECT count(*) AS n FROM articles a ${where(matchFilter)}`).get(params) as {
-      n: number;
-    }
-  ).n;
-  if (total === 0) return { total, results: [] };
 
-  const rows = fts
-    ? db
-        .prepare(
-          `SELECT a.id, a.title, a.url, a.published_at AS publishedAt, a.first_seen_at AS firstSeenAt,
-             snippet(articles_fts, 1, '⟦', '⟧', '…', 24) AS snippet
-           FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-           ${where(['articles_fts MATCH @fts'])}
-           ORDER BY bm25(articles_fts, 4.0, 1.0), coalesce(a.published_at, a.first_seen_at) DESC
-           LIMIT @limit OFFSET @offset`,
-        )
-        .all(params)
-    : db
-        .prepare(
-          `SELECT a.id, a.title, a.url, a.published_at AS publishedAt, a.first_seen_at AS firstSeenAt,
-             substr(a.text, 1, 200) AS snippet
-           FROM articles a ${where([])}
-           ORDER BY coalesce(a.published_at, a.first_seen_at) DESC, a.id DESC
-           LIMIT @limit OFFSET @offset`,
-        )
-        .all(params);
-  return { total, results: (rows as RawRow[]).map((row) => toResult(db, row)) };
+  if (!fts) {
+    const total = (
+      statement(db, `SELECT count(*) AS n FROM articles a ${where('a.id')}`).get(params) as {
+        n: number;
+      }
+    ).n;
+    const rows = statement(
+      db,
+      `SELECT a.id, a.title, a.url, a.published_at AS publishedAt, a.first_seen_at AS firstSeenAt,
+           substr(a.text, 1, 200) AS snippet
+         FROM articles a ${where('a.id')}
+         ORDER BY coalesce(a.published_at, a.first_seen_at) DESC, a.id DESC
+         LIMIT @limit OFFSET @offset`,
+    ).all(params) as RawRow[];
+    return { total, more: false, results: toResults(db, rows) };
+  }
+
+  // `rowid + 0`: a bare `rowid IN (…)` is handed to FTS5 as a constraint, which then reruns the
+  // whole MATCH once per id in the list (seconds on a broad query); as an expression it is a
+  // plain filter over the matches.
+  const matching = where('(rowid + 0)', 'articles_fts MATCH @fts');
+  // bm25 scores every row it sorts, and counting reads every match: both are bounded to the
+  // newest `window` matches (rowids grow with time). A news archive wants recent stories first,
+  // and a broad word on 100k articles would otherwise cost tens of milliseconds per keystroke.
+  const window = Math.max(RANK_WINDOW, offset + limit);
+  const bounds = statement(
+    db,
+    `SELECT count(*) AS n, coalesce(min(rowid), 0) AS oldest FROM
+       (SELECT rowid FROM articles_fts ${matching} ORDER BY rowid DESC LIMIT @window)`,
+  ).get({ ...params, window }) as { n: number; oldest: number };
+  const more = bounds.n >= window;
+  if (bounds.n === 0) return { total: 0, more, results: [] };
+  const ranked = statement(
+    db,
+    `SELECT rowid AS id, snippet(articles_fts, 1, '⟦', '⟧', '…', 24) AS snippet
+     FROM articles_fts ${matching} AND rowid >= @oldest
+     ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT @limit OFFSET @offset`,
+  ).all({ ...params, oldest: bounds.oldest }) as { id: number; snippet: string }[];
+  const ids = ranked.map((row) => row.id);
+  const snippets = new Map(ranked.map((row) => [row.id, row.snippet]));
+  const pageIds = { ids: JSON.stringify(ids) };
+  const rows = new Map(
+    (
+      statement(
+        db,
+        `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt
+           FROM articles WHERE id IN (SELECT value FROM json_each(@ids))`,
+      ).all(pageIds) as Omit<RawRow, 'snippet'>[]
+    ).map((row) => [row.id, row]),
+  );
+  const page = ids.flatMap((id) => {
+    const row = rows.get(id);
+    return row ? [{ ...row, snippet: snippets.get(id) ?? '' }] : [];
+  });
+  return { total: bounds.n, more, results: toResults(db, page) };
 }
 
 interface RawRow {
@@ -158,27 +200,41 @@ interface RawRow {
   snippet: string;
 }
 
-function toResult(db: Db, row: RawRow): SearchResult {
-  const terms = db
-    .prepare('SELECT term_id AS id FROM term_hits WHERE article_id = ? ORDER BY count DESC')
-    .all(row.id) as { id: TermId }[];
-  const topics = db
-    .prepare('SELECT topic_id AS id FROM article_topics WHERE article_id = ? ORDER BY score DESC')
-    .all(row.id) as { id: TopicId }[];
-  const source = db
-    .prepare(
-      `SELECT f.name FROM article_sources s JOIN feeds f ON f.id = s.feed_id
-       WHERE s.article_id = ? ORDER BY s.seen_at, f.name LIMIT 1`,
-    )
-    .get(row.id) as { name: string } | undefined;
-  return {
+/** Terms, topics and first outlet of each page row, in three queries for the whole page. */
+function toResults(db: Db, rows: readonly RawRow[]): SearchResult[] {
+  const ids = JSON.stringify(rows.map((row) => row.id));
+  const grouped = <T>(sql: string) => {
+    const map = new Map<number, T[]>();
+    for (const { articleId, value } of statement(db, sql).all(ids) as {
+      articleId: number;
+      value: T;
+    }[]) {
+      const list = map.get(articleId);
+      if (list) list.push(value);
+      else map.set(articleId, [value]);
+    }
+    return map;
+  };
+  const terms = grouped<TermId>(
+    `SELECT article_id AS articleId, term_id AS value FROM term_hits
+     WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, count DESC`,
+  );
+  const topics = grouped<TopicId>(
+    `SELECT article_id AS articleId, topic_id AS value FROM article_topics
+     WHERE article_id IN (SELECT value FROM json_each(?)) ORDER BY article_id, score DESC`,
+  );
+  const sources = grouped<string>(
+    `SELECT s.article_id AS articleId, f.name AS value FROM article_sources s JOIN feeds f ON f.id = s.feed_id
+     WHERE s.article_id IN (SELECT value FROM json_each(?)) ORDER BY s.article_id, s.seen_at, f.name`,
+  );
+  return rows.map((row) => ({
     id: row.id,
     title: row.title,
     url: row.url,
-    source: source?.name ?? '',
+    source: sources.get(row.id)?.[0] ?? '',
     publishedAt: row.publishedAt ?? row.firstSeenAt,
-    terms: terms.map((term) => term.id),
-    topics: topics.map((topic) => topic.id),
+    terms: terms.get(row.id) ?? [],
+    topics: topics.get(row.id) ?? [],
     snippet: row.snippet.replace(/\s+/g, ' ').trim(),
-  };
+  }));
 }

@@ -74,7 +74,7 @@ export const data = new SlashCommandBuilder()
 
 const WORDS = {
   fr: {
-    results: (n: number) => `${n} résultat${n > 1 ? 's' : ''}`,
+    results: (n: number, more = false) => `${n}${more ? '+' : ''} résultat${n > 1 ? 's' : ''}`,
     none: 'Aucun article trouvé',
     for: (query: string) => ` pour « ${query} »`,
     range: (from: number, to: number) => `${from}–${to}`,
@@ -83,7 +83,7 @@ const WORDS = {
     expired: 'Cette recherche a expiré : relancez /search.',
   },
   en: {
-    results: (n: number) => `${n} result${n > 1 ? 's' : ''}`,
+    results: (n: number, more = false) => `${n}${more ? '+' : ''} result${n > 1 ? 's' : ''}`,
     none: 'No article found',
     for: (query: string) => ` for “${query}”`,
     range: (from: number, to: number) => `${from}–${to}`,
@@ -167,7 +167,7 @@ export function renderSearchPage(
     const content =
       page.total === 0
         ? `🔎 ${words.none}${query}.`
-        : `🔎 **${words.results(page.total)}**${query}`;
+        : `🔎 **${words.results(page.total, page.more)}**${query}`;
     return { content, ephemeral: false, allowedMentions: NO_MENTIONS };
   }
   const first = view.offset + 1;
@@ -188,12 +188,12 @@ export function renderSearchPage(
         style: ButtonStyle.Secondary as const,
         label: words.next,
         custom_id: pageButtonId(view.key, view.offset + PAGE_SIZE, 'n'),
-        disabled: last >= page.total,
+        disabled: last >= page.total && !page.more,
       },
     ],
   };
   return {
-    content: `🔎 **${words.results(page.total)}**${query}${range}`,
+    content: `🔎 **${words.results(page.total, page.more)}**${query}${range}`,
     embeds: page.results.map((result) => resultEmbed(result, view.lang)),
     ...(page.total > PAGE_SIZE ? { components: [buttons] } : {}),
     ephemeral: false,

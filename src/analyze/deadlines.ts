@@ -110,13 +110,7 @@ const BYLINE = new RegExp(
  */
 export function extractDeadlines(text: string, publishedAt?: string | null): DeadlineHit[] {
   const anchor = publishedAt ? Date.parse(publishedAt) : Number.NaN;
-  const candidates: Array<{ start: number; end: number; rank: number; match: RegExpExecArray }> =
-    [];
-  PATTERNS.forEach((pattern, rank) => {
-    for (const match of text.matchAll(pattern)) {
-      candidates.push({ start: match.index, end: match.index + match[0].length, rank, match });
-    }
-  });
+  const candidates = patternMatches(text);
   candidates.sort((a, b) => a.start - b.start || a.rank - b.rank);
   const hits: DeadlineHit[] = [];
   const seen = new Set<string>();
@@ -139,6 +133,65 @@ export function extractDeadlines(text: string, publishedAt?: string | null): Dea
     hits.push({ date, text: phrase });
   }
   return hits;
+}
+
+interface Candidate {
+  start: number;
+  end: number;
+  rank: number;
+  match: RegExpExecArray;
+}
+
+const STICKY = PATTERNS.map(
+  (pattern) => new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`),
+);
+const MONTH_HEADS = [...new Set(Object.keys(EN_MONTHS).map((name) => name.slice(0, 2)))];
+
+/**
+ * Where each pattern (by rank) may start. A digit run is one candidate: the digit patterns'
+ * look-behinds all exclude a digit before, so they start a run. F, I and N are the only
+ * letters /iu folds to f, i and n; English months are matched with their capital. Three plain
+ * scans cost less than one scan for all three kinds.
+ */
+const STARTS: Array<{ candidates: RegExp; ranks: number[]; digits: boolean }> = [
+  { candidates: /[0-9]+/g, ranks: [0, 2, 3, 4], digits: true },
+  { candidates: new RegExp(MONTH_HEADS.join('|'), 'g'), ranks: [1], digits: false },
+  { candidates: /[Ff][Ii][Nn]/g, ranks: [5, 6], digits: false },
+];
+
+/**
+ * Every pattern's matches, as `text.matchAll(pattern)` would list them, without running seven
+ * patterns over the whole text: a sticky copy of each pattern is tried where it may start,
+ * and resumes after its own last match, as a global scan does. Unordered.
+ */
+function patternMatches(text: string): Candidate[] {
+  const found: Candidate[] = [];
+  for (const { candidates, ranks, digits } of STARTS) {
+    const resume = ranks.map(() => 0);
+    for (const candidate of text.matchAll(candidates)) {
+      const at = candidate.index;
+      if (digits && !mayStartDate(text, at, candidate[0].length)) continue;
+      ranks.forEach((rank, k) => {
+        if (at < (resume[k] as number)) return;
+        const sticky = STICKY[rank] as RegExp;
+        sticky.lastIndex = at;
+        const match = sticky.exec(text);
+        if (!match) return;
+        const end = at + match[0].length;
+        resume[k] = end;
+        found.push({ start: at, end, rank, match });
+      });
+    }
+  }
+  return found;
+}
+
+/**
+ * Whether a run of `run` digits at `at` can open a digit pattern: each starts with a day of one
+ * or two digits, or with a year of four followed by « - ». Most runs (years, prices) cannot.
+ */
+function mayStartDate(text: string, at: number, run: number): boolean {
+  return run <= 2 || (run === 4 && text.charCodeAt(at + 4) === 45);
 }
 
 function resolve(groups: Record<string, string | undefined>, anchor: number): string | null {

@@ -107,6 +107,15 @@ export const settingsSchema = z.strictObject({
     .strictObject({
       cron: cronExpression.default('0 8-20/2 * * 1-5'),
       maxArticles: z.number().int().min(1).max(500).default(60),
+      /** The weekly digest of stories ranked by outlets and terms (TZ_REPORTS). */
+      weeklyCron: cronExpression.default('0 9 * * 1'),
+      weeklyMaxStories: z.number().int().min(1).max(100).default(20),
+    })
+    .prefault({}),
+  stories: z
+    .strictObject({
+      /** Articles about the same event join one story when published this close together. */
+      window: duration.default(72 * 3_600_000),
     })
     .prefault({}),
   email: z

@@ -19,7 +19,7 @@ import {
   type OutboxRow,
   setPayload,
 } from '../store/outbox.ts';
-import { articleViews } from '../store/views.ts';
+import { storyViews } from '../store/views.ts';
 import { renderAlert } from './discord/render.ts';
 import type { DiscordMessage, DiscordSender } from './discord/types.ts';
 import { DeliveryError, isDeliveryError } from './errors.ts';
@@ -182,7 +182,11 @@ function discordSink(
 
 /** Alerts are rendered when first claimed and the payload kept, so a retry posts the same thing. */
 function renderAlertPayload(db: Db, row: OutboxRow, options: DispatchOptions): DiscordPayload {
-  const [article] = articleViews(db, row.articleId === null ? [] : [row.articleId]);
+  // The alert shows the whole story the article belongs to (its other outlets, if any).
+  const [article] = storyViews(
+    db,
+    row.articleId === null ? [] : [{ articleId: row.articleId, update: false, createdAt: '' }],
+  );
   if (!article)
     throw new DeliveryError(`article ${row.articleId} of alert ${row.id} no longer exists`, {
       code: 'ALERT_ARTICLE_GONE',

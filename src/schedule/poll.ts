@@ -214,10 +214,18 @@ async function storeNewItems(
   const results = await Promise.all(
     fresh.map((key) => storeItem(context, feed, key, byKey.get(key) as FeedItem, firstPoll)),
   );
-  return { newItems: fresh.length, matched: results.filter(Boolean).length };
+  // Items that matched nothing are remembered in one transaction per feed, not one per item
+  // (24,500 commits on a cold cycle of 500 feeds). A crash before this line only means they
+  // are read again next time.
+  const unmatched = fresh.filter((_, index) => !results[index]);
+  markSeen(context.db, feed.id, unmatched, context.clock().toISOString());
+  return { newItems: fresh.length, matched: results.length - unmatched.length };
 }
 
-/** Reads, analyses and stores one new item; returns whether it matched a watch term. */
+/**
+ * Reads, analyses and stores one new item; returns whether it matched a watch term (the caller
+ * remembers the others as seen).
+ */
 async function storeItem(
   context: PollContext,
   feed: FeedRow,
@@ -248,11 +256,8 @@ async function storeItem(
     { title: item.title, text: body.text, url: item.url, publishedAt: item.publishedAt },
     context.rules,
   );
+  if (analysis.terms.length === 0) return false;
   const now = clock();
-  if (analysis.terms.length === 0) {
-    markSeen(db, feed.id, [key], now.toISOString());
-    return false;
-  }
   const url = item.url ?? body.canonical ?? feed.url;
   const canonical = canonicalUrl(body.canonical) ?? itemCanonical ?? `${feed.url}#${key}`;
   const fresh =
@@ -280,7 +285,7 @@ async function storeItem(
         rules: context.settings.alerts,
         destination: context.alertDestination,
       }),
-    { now: now.toISOString(), fresh },
+    { now: now.toISOString(), fresh, windowMs: context.settings.stories.window },
   );
   return true;
 }

@@ -6,7 +6,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import type { App } from '../app.ts';
 import { queueDailyEmail } from '../deliver/daily-email.ts';
-import { queueDigest } from '../deliver/digest.ts';
+import { queueDigest, queueWeeklyDigest } from '../deliver/digest.ts';
 import type { NextRuns } from '../deliver/discord/commands/types.ts';
 import { type DispatchSummary, dispatchDue, type Sinks } from '../deliver/dispatch.ts';
 import { dueFeeds } from '../store/feeds.ts';
@@ -20,7 +20,7 @@ export interface WorkerOptions {
   emailDestinations: string[];
   emailRecipients: string[];
   /** Schedules; defaults: poll check every minute, outbox every 30 s, reports from settings.yml. */
-  crons?: { poll?: string; dispatch?: string; digest?: string; email?: string };
+  crons?: { poll?: string; dispatch?: string; digest?: string; email?: string; weekly?: string };
   onCycle?: (summary: CycleSummary) => void;
   onDispatch?: (summary: DispatchSummary) => void;
 }
@@ -92,6 +92,16 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     await dispatchNow();
   };
 
+  const weeklyDigestNow = async () => {
+    const queued = queueWeeklyDigest(db, options.digestDestination, {
+      now: new Date(),
+      lang: config.settings.lang,
+      maxStories: config.settings.digest.weeklyMaxStories,
+    });
+    if (queued)
+      logger.info({ ...queued, destination: options.digestDestination }, 'weekly digest queued');
+    await dispatchNow();
+  };
   const emailNow = async () => {
     const queued = queueDailyEmail(db, {
       now: new Date(),
@@ -121,6 +131,12 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
     schedule(crons.dispatch ?? '*/30 * * * * *', 'dispatch', dispatchNow),
     schedule(crons.digest ?? config.settings.digest.cron, 'digest', digestNow, timezone),
     schedule(crons.email ?? config.settings.email.cron, 'email', emailNow, timezone),
+    schedule(
+      crons.weekly ?? config.settings.digest.weeklyCron,
+      'weekly',
+      weeklyDigestNow,
+      timezone,
+    ),
   ];
   void track('poll', pollDue)();
 

@@ -356,10 +356,7 @@ const BREADCRUMB_RE = /[ \t]*(?:accueil|home)[ \t]*[>›»/|]/iy;
  * and menu lines made of four or more short items separated by `|`. Sorted, merged. Pure.
  */
 export function ignoredSpans(source: string): Span[] {
-  const spans: Span[] = [];
-  for (const match of source.matchAll(URL_RE)) {
-    spans.push({ start: match.index, end: match.index + match[0].length });
-  }
+  const spans: Span[] = urlSpans(source);
   for (let start = 0; start < source.length; ) {
     const newline = source.indexOf('\n', start);
     const end = newline < 0 ? source.length : newline;
@@ -368,6 +365,49 @@ export function ignoredSpans(source: string): Span[] {
   }
   spans.push(...menuLines(source));
   return mergeSpans(spans);
+}
+
+/**
+ * The matches of `URL_RE` in `source`, without running it over all the text. A match holds
+ * no white space, and holds « :// » or a « . » followed by something other than a space
+ * (« www.x », « x.fr »). So it lies inside one run of non-space characters holding such an
+ * anchor, and the pattern run on that run alone finds what it finds there in the whole text:
+ * white space around a run reads like the ends of a string to `\b` and `[^\s…]`.
+ */
+function urlSpans(source: string): Span[] {
+  const spans: Span[] = [];
+  let covered = 0;
+  let dot = dotAnchor(source, 0);
+  let scheme = source.indexOf('://');
+  while (dot >= 0 || scheme >= 0) {
+    const anchor = dot < 0 ? scheme : scheme < 0 ? dot : Math.min(dot, scheme);
+    let start = anchor;
+    while (start > 0 && !isSpace(source.charCodeAt(start - 1))) start--;
+    let end = anchor;
+    while (end < source.length && !isSpace(source.charCodeAt(end))) end++;
+    const run = source.slice(start, end);
+    URL_RE.lastIndex = 0;
+    for (let match = URL_RE.exec(run); match; match = URL_RE.exec(run)) {
+      spans.push({ start: start + match.index, end: start + match.index + match[0].length });
+    }
+    covered = end;
+    if (dot >= 0 && dot < covered) dot = dotAnchor(source, covered);
+    if (scheme >= 0 && scheme < covered) scheme = source.indexOf('://', covered);
+  }
+  return spans;
+}
+
+/** The next « . » at or after `from` followed by a character that is not white space, or -1. */
+function dotAnchor(source: string, from: number): number {
+  for (let at = source.indexOf('.', from); at >= 0; at = source.indexOf('.', at + 1)) {
+    if (at + 1 < source.length && !isSpace(source.charCodeAt(at + 1))) return at;
+  }
+  return -1;
+}
+
+/** White space that `\s` also matches (a subset is enough to cut runs where no URL spans). */
+function isSpace(code: number): boolean {
+  return code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
 }
 
 /** Adds the navigation part of the line `[start, end)`, if any (breadcrumb or related links). */

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import type { Analysis } from '../analyze/types.ts';
 import type { ExtractMethod } from '../ingest/types.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 export interface NewArticle {
   url: string;
@@ -65,11 +65,10 @@ export function unseenKeys(db: Db, feedId: number, keys: readonly string[]): str
   if (keys.length === 0) return [];
   const seen = new Set(
     (
-      db
-        .prepare(
-          'SELECT item_key AS key FROM seen_items WHERE feed_id = ? AND item_key IN (SELECT value FROM json_each(?))',
-        )
-        .all(feedId, JSON.stringify(keys)) as { key: string }[]
+      statement(
+        db,
+        'SELECT item_key AS key FROM seen_items WHERE feed_id = ? AND item_key IN (SELECT value FROM json_each(?))',
+      ).all(feedId, JSON.stringify(keys)) as { key: string }[]
     ).map((row) => row.key),
   );
   return keys.filter((key) => !seen.has(key));
@@ -77,7 +76,8 @@ export function unseenKeys(db: Db, feedId: number, keys: readonly string[]): str
 
 /** Remembers items that did not match, so their pages are never fetched again. */
 export function markSeen(db: Db, feedId: number, keys: readonly string[], now: string): void {
-  const insert = db.prepare(
+  const insert = statement(
+    db,
     'INSERT OR IGNORE INTO seen_items (feed_id, item_key, seen_at) VALUES (?, ?, ?)',
   );
   db.transaction(() => {
@@ -87,7 +87,7 @@ export function markSeen(db: Db, feedId: number, keys: readonly string[], now: s
 
 /** The stored article with this canonical URL, if any. */
 export function findArticleIdByUrl(db: Db, canonicalUrl: string): number | null {
-  const row = db.prepare('SELECT id FROM articles WHERE canonical_url = ?').get(canonicalUrl) as
+  const row = statement(db, 'SELECT id FROM articles WHERE canonical_url = ?').get(canonicalUrl) as
     | { id: number }
     | undefined;
   return row?.id ?? null;
@@ -96,11 +96,13 @@ export function findArticleIdByUrl(db: Db, canonicalUrl: string): number | null 
 /** Records that feed `source.feedId` also carries article `articleId`. */
 export function addSource(db: Db, articleId: number, source: SourceRef, now: string): void {
   db.transaction(() => {
-    db.prepare(
+    statement(
+      db,
       `INSERT OR IGNORE INTO article_sources (article_id, feed_id, item_url, published_at, seen_at)
        VALUES (?, ?, ?, ?, ?)`,
     ).run(articleId, source.feedId, source.itemUrl, source.publishedAt, now);
-    db.prepare(
+    statement(
+      db,
       `INSERT INTO seen_items (feed_id, item_key, article_id, seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (feed_id, item_key) DO UPDATE SET article_id = excluded.article_id`,
     ).run(source.feedId, source.itemKey, articleId, now);
@@ -119,9 +121,10 @@ export function saveMatchedArticle(
   now: string,
 ): SaveResult {
   return db.transaction((): SaveResult => {
-    const existing = db
-      .prepare('SELECT id FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1')
-      .get(article.canonicalUrl, article.contentHash) as { id: number } | undefined;
+    const existing = statement(
+      db,
+      'SELECT id FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1',
+    ).get(article.canonicalUrl, article.contentHash) as { id: number } | undefined;
     if (existing) {
       addSource(db, existing.id, source, now);
       return { articleId: existing.id, created: false };
@@ -135,24 +138,25 @@ export function saveMatchedArticle(
 }
 
 function insertArticle(db: Db, article: NewArticle, now: string): number {
-  const result = db
-    .prepare(
-      `INSERT INTO articles (url, canonical_url, content_hash, title, summary, text, text_source,
+  const result = statement(
+    db,
+    `INSERT INTO articles (url, canonical_url, content_hash, title, summary, text, text_source,
          author, lang, site_name, published_at, first_seen_at, analysis)
        VALUES (@url, @canonicalUrl, @contentHash, @title, @summary, @text, @textSource,
          @author, @lang, @siteName, @publishedAt, @now, @analysis)`,
-    )
-    .run({ ...article, now, analysis: JSON.stringify(article.analysis) });
+  ).run({ ...article, now, analysis: JSON.stringify(article.analysis) });
   return Number(result.lastInsertRowid);
 }
 
 function insertAnalysis(db: Db, articleId: number, analysis: Analysis): void {
-  const term = db.prepare(
+  const term = statement(
+    db,
     'INSERT INTO term_hits (article_id, term_id, count, snippets) VALUES (?, ?, ?, ?)',
   );
   for (const hit of analysis.terms)
     term.run(articleId, hit.id, hit.count, JSON.stringify(hit.snippets));
-  const topic = db.prepare(
+  const topic = statement(
+    db,
     'INSERT INTO article_topics (article_id, topic_id, score, reasons) VALUES (?, ?, ?, ?)',
   );
   for (const score of analysis.topics)
@@ -165,7 +169,8 @@ function enqueueAnnouncements(
   announce: Announcement,
   now: string,
 ): void {
-  const insert = db.prepare(
+  const insert = statement(
+    db,
     `INSERT OR IGNORE INTO outbox (kind, destination, dedup_key, article_id, created_at)
      VALUES (?, ?, ?, ?, ?)`,
   );
@@ -185,5 +190,5 @@ function enqueueAnnouncements(
 
 /** Number of stored articles. */
 export function countArticles(db: Db): number {
-  return (db.prepare('SELECT count(*) AS n FROM articles').get() as { n: number }).n;
+  return (statement(db, 'SELECT count(*) AS n FROM articles').get() as { n: number }).n;
 }

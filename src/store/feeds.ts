@@ -3,7 +3,7 @@
  * here. Times are ISO strings passed in by the caller (the store reads no clock).
  */
 import type { Source } from '../config/schema.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 export interface FeedRow {
   id: number;
@@ -44,11 +44,14 @@ function toFeed(row: Record<string, unknown>): FeedRow {
  * Runtime feeds are left alone.
  */
 export function syncConfiguredFeeds(db: Db, sources: readonly Source[], now: string): void {
-  const upsert = db.prepare(`
+  const upsert = statement(
+    db,
+    `
     INSERT INTO feeds (url, name, lang, interval_ms, origin) VALUES (@url, @name, @lang, @intervalMs, 'config')
     ON CONFLICT (url) DO UPDATE SET name = excluded.name, lang = excluded.lang,
       interval_ms = excluded.interval_ms, removed_at = NULL
-    WHERE feeds.origin = 'config'`);
+    WHERE feeds.origin = 'config'`,
+  );
   db.transaction(() => {
     for (const source of sources)
       upsert.run({
@@ -58,7 +61,8 @@ export function syncConfiguredFeeds(db: Db, sources: readonly Source[], now: str
         intervalMs: source.interval ?? null,
       });
     const urls = JSON.stringify(sources.map((source) => source.url));
-    db.prepare(
+    statement(
+      db,
       `UPDATE feeds SET removed_at = ? WHERE origin = 'config' AND removed_at IS NULL
        AND url NOT IN (SELECT value FROM json_each(?))`,
     ).run(now, urls);
@@ -68,38 +72,40 @@ export function syncConfiguredFeeds(db: Db, sources: readonly Source[], now: str
 /** Every feed not removed, in name order. */
 export function listFeeds(db: Db, options: { includeRemoved?: boolean } = {}): FeedRow[] {
   const where = options.includeRemoved ? '' : 'WHERE removed_at IS NULL';
-  return db
-    .prepare(`SELECT ${FEED_COLUMNS} FROM feeds ${where} ORDER BY name COLLATE NOCASE, id`)
+  return statement(
+    db,
+    `SELECT ${FEED_COLUMNS} FROM feeds ${where} ORDER BY name COLLATE NOCASE, id`,
+  )
     .all()
     .map((row) => toFeed(row as Record<string, unknown>));
 }
 
 /** Feeds whose turn has come: active (not paused, disabled or removed) and due by `now`. */
 export function dueFeeds(db: Db, now: string): FeedRow[] {
-  return db
-    .prepare(
-      `SELECT ${FEED_COLUMNS} FROM feeds
+  return statement(
+    db,
+    `SELECT ${FEED_COLUMNS} FROM feeds
        WHERE removed_at IS NULL AND paused = 0 AND disabled_at IS NULL
          AND (next_poll_at IS NULL OR next_poll_at <= ?)
        ORDER BY coalesce(next_poll_at, ''), id`,
-    )
+  )
     .all(now)
     .map((row) => toFeed(row as Record<string, unknown>));
 }
 
 /** Active feeds regardless of their schedule (for `vigie poll --once`). */
 export function activeFeeds(db: Db): FeedRow[] {
-  return db
-    .prepare(
-      `SELECT ${FEED_COLUMNS} FROM feeds
+  return statement(
+    db,
+    `SELECT ${FEED_COLUMNS} FROM feeds
        WHERE removed_at IS NULL AND paused = 0 AND disabled_at IS NULL ORDER BY id`,
-    )
+  )
     .all()
     .map((row) => toFeed(row as Record<string, unknown>));
 }
 
 export function getFeed(db: Db, id: number): FeedRow | null {
-  const row = db.prepare(`SELECT ${FEED_COLUMNS} FROM feeds WHERE id = ?`).get(id);
+  const row = statement(db, `SELECT ${FEED_COLUMNS} FROM feeds WHERE id = ?`).get(id);
   return row ? toFeed(row as Record<string, unknown>) : null;
 }
 
@@ -117,7 +123,8 @@ export interface PollSuccess {
 /** Records a good poll: validators kept, failures reset, next turn set. */
 export function recordPollSuccess(db: Db, feedId: number, result: PollSuccess): void {
   db.transaction(() => {
-    db.prepare(
+    statement(
+      db,
       `UPDATE feeds SET etag = @etag, last_modified = @lastModified,
          title = coalesce(@title, title), first_polled_at = coalesce(first_polled_at, @now),
          last_polled_at = @now, last_success_at = @now, next_poll_at = @nextPollAt,
@@ -132,7 +139,8 @@ export function recordPollSuccess(db: Db, feedId: number, result: PollSuccess): 
       title: result.title ?? null,
     });
     if (result.movedTo)
-      db.prepare(
+      statement(
+        db,
         'UPDATE feeds SET url = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?)',
       ).run(result.movedTo, feedId, result.movedTo);
   })();
@@ -149,15 +157,14 @@ export interface PollFailure {
 
 /** Records a failed poll; returns the feed's consecutive failure count. */
 export function recordPollFailure(db: Db, feedId: number, failure: PollFailure): number {
-  const row = db
-    .prepare(
-      `UPDATE feeds SET last_polled_at = @now, next_poll_at = @nextPollAt,
+  const row = statement(
+    db,
+    `UPDATE feeds SET last_polled_at = @now, next_poll_at = @nextPollAt,
          consecutive_failures = consecutive_failures + 1, total_failures = total_failures + 1,
          last_error_code = @code, last_error = @message,
          disabled_at = CASE WHEN @disable THEN @now ELSE disabled_at END
        WHERE id = @id RETURNING consecutive_failures AS failures`,
-    )
-    .get({ id: feedId, ...failure, disable: failure.disable ? 1 : 0 }) as
+  ).get({ id: feedId, ...failure, disable: failure.disable ? 1 : 0 }) as
     | { failures: number }
     | undefined;
   return row?.failures ?? 0;
@@ -165,12 +172,12 @@ export function recordPollFailure(db: Db, feedId: number, failure: PollFailure):
 
 /** Feeds currently failing or disabled, most failures first (digest footers, /stats). */
 export function failingFeeds(db: Db): FeedRow[] {
-  return db
-    .prepare(
-      `SELECT ${FEED_COLUMNS} FROM feeds WHERE removed_at IS NULL
+  return statement(
+    db,
+    `SELECT ${FEED_COLUMNS} FROM feeds WHERE removed_at IS NULL
        AND (consecutive_failures > 0 OR disabled_at IS NOT NULL)
        ORDER BY consecutive_failures DESC, name`,
-    )
+  )
     .all()
     .map((row) => toFeed(row as Record<string, unknown>));
 }

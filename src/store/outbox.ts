@@ -8,7 +8,7 @@
  * transaction. After a crash, `sending` rows return to `pending` and resume at the first
  * unconfirmed part; Discord's `enforce_nonce` covers the window between a send and its mark.
  */
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 export type ItemKind = 'digest-item' | 'email-item';
 export type DeliveryKind = 'digest' | 'email' | 'alert';
@@ -26,12 +26,11 @@ export interface OutboxRow {
 
 /** Article ids waiting for the next digest or daily email, oldest first. */
 export function pendingItems(db: Db, kind: ItemKind): { id: number; articleId: number }[] {
-  return db
-    .prepare(
-      `SELECT id, article_id AS articleId FROM outbox
+  return statement(
+    db,
+    `SELECT id, article_id AS articleId FROM outbox
        WHERE kind = ? AND status = 'pending' AND article_id IS NOT NULL ORDER BY id`,
-    )
-    .all(kind) as { id: number; articleId: number }[];
+  ).all(kind) as { id: number; articleId: number }[];
 }
 
 export interface NewBatch {
@@ -50,15 +49,15 @@ export interface NewBatch {
  */
 export function queueBatch(db: Db, batch: NewBatch): number | null {
   return db.transaction(() => {
-    const inserted = db
-      .prepare(
-        `INSERT OR IGNORE INTO outbox (kind, destination, dedup_key, payload, created_at)
+    const inserted = statement(
+      db,
+      `INSERT OR IGNORE INTO outbox (kind, destination, dedup_key, payload, created_at)
          VALUES (?, ?, ?, ?, ?)`,
-      )
-      .run(batch.kind, batch.destination, batch.dedupKey, JSON.stringify(batch.payload), batch.now);
+    ).run(batch.kind, batch.destination, batch.dedupKey, JSON.stringify(batch.payload), batch.now);
     if (inserted.changes === 0) return null;
     const batchId = Number(inserted.lastInsertRowid);
-    const include = db.prepare(
+    const include = statement(
+      db,
       `UPDATE outbox SET status = 'included', parent_id = ? WHERE id = ? AND status = 'pending'`,
     );
     for (const id of batch.itemIds) include.run(batchId, id);
@@ -68,7 +67,8 @@ export function queueBatch(db: Db, batch: NewBatch): number | null {
 
 /** Marks item rows included without a batch (e.g. nothing to send today but the day is done). */
 export function markItemsIncluded(db: Db, itemIds: readonly number[]): void {
-  const include = db.prepare(
+  const include = statement(
+    db,
     `UPDATE outbox SET status = 'included' WHERE id = ? AND status = 'pending'`,
   );
   db.transaction(() => {
@@ -78,7 +78,7 @@ export function markItemsIncluded(db: Db, itemIds: readonly number[]): void {
 
 /** Sets the payload of an alert row (rendered when first claimed). */
 export function setPayload(db: Db, id: number, payload: unknown): void {
-  db.prepare('UPDATE outbox SET payload = ? WHERE id = ?').run(JSON.stringify(payload), id);
+  statement(db, 'UPDATE outbox SET payload = ? WHERE id = ?').run(JSON.stringify(payload), id);
 }
 
 /** Claims due deliveries of `kinds`: they become `sending` with one more attempt. */
@@ -89,18 +89,18 @@ export function claimDue(
   limit = 50,
 ): OutboxRow[] {
   return db.transaction(() => {
-    const rows = db
-      .prepare(
-        `SELECT id, kind, destination, article_id AS articleId, payload, attempts,
+    const rows = statement(
+      db,
+      `SELECT id, kind, destination, article_id AS articleId, payload, attempts,
            parts_sent AS partsSent, message_ids AS messageIds
          FROM outbox WHERE status = 'pending' AND kind IN (SELECT value FROM json_each(?))
            AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
          ORDER BY id LIMIT ?`,
-      )
-      .all(JSON.stringify(kinds), now, limit) as (Omit<OutboxRow, 'messageIds'> & {
+    ).all(JSON.stringify(kinds), now, limit) as (Omit<OutboxRow, 'messageIds'> & {
       messageIds: string;
     })[];
-    const claim = db.prepare(
+    const claim = statement(
+      db,
       `UPDATE outbox SET status = 'sending', attempts = attempts + 1 WHERE id = ?`,
     );
     return rows.map((row) => {
@@ -112,31 +112,35 @@ export function claimDue(
 
 /** Confirms one part of a delivery (a message of a split digest) with its message id. */
 export function confirmPart(db: Db, id: number, messageId: string | null): void {
-  db.prepare(
+  statement(
+    db,
     `UPDATE outbox SET parts_sent = parts_sent + 1,
        message_ids = json_insert(message_ids, '$[#]', ?) WHERE id = ?`,
   ).run(messageId, id);
 }
 
 export function markSent(db: Db, id: number, now: string): void {
-  db.prepare(
+  statement(
+    db,
     `UPDATE outbox SET status = 'sent', sent_at = ?, last_error = NULL, next_attempt_at = NULL WHERE id = ?`,
   ).run(now, id);
 }
 
 export function markRetry(db: Db, id: number, error: string, nextAttemptAt: string): void {
-  db.prepare(
+  statement(
+    db,
     `UPDATE outbox SET status = 'pending', last_error = ?, next_attempt_at = ? WHERE id = ?`,
   ).run(error, nextAttemptAt, id);
 }
 
 export function markFailed(db: Db, id: number, error: string): void {
-  db.prepare(`UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`).run(error, id);
+  statement(db, `UPDATE outbox SET status = 'failed', last_error = ? WHERE id = ?`).run(error, id);
 }
 
 /** After a crash or restart: deliveries left `sending` go back to `pending`. Returns how many. */
 export function recoverInFlight(db: Db): number {
-  return db.prepare(`UPDATE outbox SET status = 'pending' WHERE status = 'sending'`).run().changes;
+  return statement(db, `UPDATE outbox SET status = 'pending' WHERE status = 'sending'`).run()
+    .changes;
 }
 
 export interface OutboxStats {
@@ -152,7 +156,8 @@ export interface OutboxStats {
 /** Counts by status for `/stats`, `vigie stats` and metrics. */
 export function outboxStats(db: Db): OutboxStats {
   const count = (where: string, ...args: unknown[]) =>
-    (db.prepare(`SELECT count(*) AS n FROM outbox WHERE ${where}`).get(...args) as { n: number }).n;
+    (statement(db, `SELECT count(*) AS n FROM outbox WHERE ${where}`).get(...args) as { n: number })
+      .n;
   return {
     pending: count(`status = 'pending' AND kind IN ('digest', 'email', 'alert')`),
     sending: count(`status = 'sending'`),
@@ -160,11 +165,10 @@ export function outboxStats(db: Db): OutboxStats {
     failed: count(`status = 'failed'`),
     waitingForDigest: count(`status = 'pending' AND kind = 'digest-item'`),
     waitingForEmail: count(`status = 'pending' AND kind = 'email-item'`),
-    lastFailures: db
-      .prepare(
-        `SELECT id, kind, destination, last_error AS error FROM outbox
+    lastFailures: statement(
+      db,
+      `SELECT id, kind, destination, last_error AS error FROM outbox
          WHERE status = 'failed' ORDER BY id DESC LIMIT 5`,
-      )
-      .all() as OutboxStats['lastFailures'],
+    ).all() as OutboxStats['lastFailures'],
   };
 }

@@ -29,7 +29,7 @@ import {
   type SourceRef,
   saveMatchedArticle,
 } from './articles.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 /** The story an article would join, as announcement decisions need it. */
 export interface StoryMatch {
@@ -114,14 +114,13 @@ export function keysAround(db: Db, at: number, windowMs: number): StoredKey[] {
   const from = new Date(at - windowMs).toISOString();
   const to = new Date(at + windowMs).toISOString();
   backfillKeys(db, from, to);
-  const rows = db
-    .prepare(
-      `SELECT k.article_id AS id, k.at, k.signature, k.entities, k.amounts, a.title,
+  const rows = statement(
+    db,
+    `SELECT k.article_id AS id, k.at, k.signature, k.entities, k.amounts, a.title,
          a.story_id AS storyId
        FROM story_keys k JOIN articles a ON a.id = k.article_id
        WHERE k.at BETWEEN ? AND ?`,
-    )
-    .all(at - windowMs, at + windowMs) as {
+  ).all(at - windowMs, at + windowMs) as {
     id: number;
     at: number;
     signature: Buffer;
@@ -147,14 +146,13 @@ export function keysAround(db: Db, at: number, windowMs: number): StoredKey[] {
 }
 
 function backfillKeys(db: Db, from: string, to: string): void {
-  const missing = db
-    .prepare(
-      `SELECT a.id, a.title, a.text, a.analysis, a.published_at AS publishedAt,
+  const missing = statement(
+    db,
+    `SELECT a.id, a.title, a.text, a.analysis, a.published_at AS publishedAt,
          a.first_seen_at AS firstSeenAt
        FROM articles a LEFT JOIN story_keys k ON k.article_id = a.id
        WHERE k.article_id IS NULL AND coalesce(a.published_at, a.first_seen_at) BETWEEN ? AND ?`,
-    )
-    .all(from, to) as {
+  ).all(from, to) as {
     id: number;
     title: string;
     text: string;
@@ -185,7 +183,8 @@ function insertKey(
     amounts: Iterable<number>;
   },
 ): void {
-  db.prepare(
+  statement(
+    db,
     `INSERT OR REPLACE INTO story_keys (article_id, at, signature, entities, amounts)
      VALUES (?, ?, ?, ?, ?)`,
   ).run(
@@ -217,15 +216,14 @@ export function findStory(
 
 /** Announcement state and terms of story `storyId`. Read-only. */
 export function storyMatch(db: Db, storyId: number): StoryMatch {
-  const story = db
-    .prepare('SELECT announced_at AS announcedAt FROM stories WHERE id = ?')
-    .get(storyId) as { announcedAt: string | null } | undefined;
-  const terms = db
-    .prepare(
-      `SELECT DISTINCT t.term_id AS id FROM term_hits t JOIN articles a ON a.id = t.article_id
+  const story = statement(db, 'SELECT announced_at AS announcedAt FROM stories WHERE id = ?').get(
+    storyId,
+  ) as { announcedAt: string | null } | undefined;
+  const terms = statement(
+    db,
+    `SELECT DISTINCT t.term_id AS id FROM term_hits t JOIN articles a ON a.id = t.article_id
        WHERE a.story_id = ?`,
-    )
-    .all(storyId) as { id: TermId }[];
+  ).all(storyId) as { id: TermId }[];
   return {
     storyId,
     announced: Boolean(story?.announcedAt),
@@ -248,11 +246,10 @@ export function saveInStory(
   options: { now: string; fresh: boolean; windowMs?: number },
 ): StorySaveResult {
   return db.transaction((): StorySaveResult => {
-    const copy = db
-      .prepare(
-        'SELECT id, story_id AS storyId FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1',
-      )
-      .get(article.canonicalUrl, article.contentHash) as
+    const copy = statement(
+      db,
+      'SELECT id, story_id AS storyId FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1',
+    ).get(article.canonicalUrl, article.contentHash) as
       | { id: number; storyId: number | null }
       | undefined;
     if (copy) {
@@ -265,9 +262,10 @@ export function saveInStory(
     const saved = saveMatchedArticle(db, article, source, announce, options.now);
     const storyId = story?.storyId ?? createStory(db, options.now);
     insertKey(db, saved.articleId, key);
-    db.prepare('UPDATE articles SET story_id = ? WHERE id = ?').run(storyId, saved.articleId);
+    statement(db, 'UPDATE articles SET story_id = ? WHERE id = ?').run(storyId, saved.articleId);
     if (announce.update)
-      db.prepare(
+      statement(
+        db,
         `UPDATE outbox SET story_update = 1
          WHERE article_id = ? AND kind IN ('digest-item', 'email-item')`,
       ).run(saved.articleId);
@@ -277,11 +275,13 @@ export function saveInStory(
 }
 
 function createStory(db: Db, now: string): number {
-  return Number(db.prepare('INSERT INTO stories (created_at) VALUES (?)').run(now).lastInsertRowid);
+  return Number(
+    statement(db, 'INSERT INTO stories (created_at) VALUES (?)').run(now).lastInsertRowid,
+  );
 }
 
 function markAnnounced(db: Db, storyId: number, now: string): void {
-  db.prepare('UPDATE stories SET announced_at = coalesce(announced_at, ?) WHERE id = ?').run(
+  statement(db, 'UPDATE stories SET announced_at = coalesce(announced_at, ?) WHERE id = ?').run(
     now,
     storyId,
   );
@@ -299,19 +299,20 @@ export function addStorySource(
   options: { now: string; fresh: boolean },
 ): boolean {
   return db.transaction((): boolean => {
-    const known = db
-      .prepare('SELECT 1 FROM article_sources WHERE article_id = ? AND feed_id = ?')
-      .get(articleId, source.feedId);
+    const known = statement(
+      db,
+      'SELECT 1 FROM article_sources WHERE article_id = ? AND feed_id = ?',
+    ).get(articleId, source.feedId);
     addSource(db, articleId, source, options.now);
     if (known || !options.fresh) return false;
-    const announced = db
-      .prepare(
-        `SELECT 1 FROM articles a JOIN stories s ON s.id = a.story_id
+    const announced = statement(
+      db,
+      `SELECT 1 FROM articles a JOIN stories s ON s.id = a.story_id
          WHERE a.id = ? AND s.announced_at IS NOT NULL`,
-      )
-      .get(articleId);
+    ).get(articleId);
     if (!announced) return false;
-    const insert = db.prepare(
+    const insert = statement(
+      db,
       `INSERT OR IGNORE INTO outbox (kind, destination, dedup_key, article_id, story_update, created_at)
        VALUES (?, ?, ?, ?, 1, ?)`,
     );
@@ -343,12 +344,11 @@ export interface StoryItem {
 /** Item rows of `kind` waiting for the next digest or email, oldest first. Read-only. */
 export function pendingStoryItems(db: Db, kind: 'digest-item' | 'email-item'): StoryItem[] {
   return (
-    db
-      .prepare(
-        `SELECT id, article_id AS articleId, story_update AS up, created_at AS createdAt
+    statement(
+      db,
+      `SELECT id, article_id AS articleId, story_update AS up, created_at AS createdAt
          FROM outbox WHERE kind = ? AND status = 'pending' AND article_id IS NOT NULL ORDER BY id`,
-      )
-      .all(kind) as { id: number; articleId: number; up: number; createdAt: string }[]
+    ).all(kind) as { id: number; articleId: number; up: number; createdAt: string }[]
   ).map((row) => ({
     id: row.id,
     articleId: row.articleId,
@@ -366,12 +366,11 @@ export function storiesSeenBetween(
   from: string,
   to: string,
 ): { articleId: number; update: false; createdAt: string }[] {
-  const rows = db
-    .prepare(
-      `SELECT min(id) AS articleId FROM articles
+  const rows = statement(
+    db,
+    `SELECT min(id) AS articleId FROM articles
        WHERE first_seen_at >= ? AND first_seen_at < ?
        GROUP BY coalesce(story_id, -id)`,
-    )
-    .all(from, to) as { articleId: number }[];
+  ).all(from, to) as { articleId: number }[];
   return rows.map((row) => ({ articleId: row.articleId, update: false, createdAt: from }));
 }

@@ -6,7 +6,7 @@
  * says which week is the last.
  */
 import { TERM_IDS, type TermId, TOPIC_IDS, type TopicId } from '../analyze/types.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 
 const DAY_MS = 86_400_000;
 const WEEK_MS = 7 * DAY_MS;
@@ -35,11 +35,10 @@ export function dailyCounts(
   from: string,
   to: string,
 ): Map<string, number> {
-  const rows = db
-    .prepare(
-      'SELECT day, n FROM trend_days WHERE kind = ? AND id = ? AND day >= ? AND day < ? ORDER BY day',
-    )
-    .all(kind, id, from, to) as { day: string; n: number }[];
+  const rows = statement(
+    db,
+    'SELECT day, n FROM trend_days WHERE kind = ? AND id = ? AND day >= ? AND day < ? ORDER BY day',
+  ).all(kind, id, from, to) as { day: string; n: number }[];
   return new Map(rows.map((row) => [row.day, row.n]));
 }
 
@@ -56,9 +55,10 @@ export function weeklyTrends(db: Db, until: Date, weeks = 8): WeeklyTrends {
   );
   const from = starts[0] as string;
   const to = new Date(last + WEEK_MS).toISOString().slice(0, 10);
-  const rows = db
-    .prepare('SELECT kind, id, day, n FROM trend_days WHERE day >= ? AND day < ? ORDER BY day')
-    .all(from, to) as { kind: string; id: string; day: string; n: number }[];
+  const rows = statement(
+    db,
+    'SELECT kind, id, day, n FROM trend_days WHERE day >= ? AND day < ? ORDER BY day',
+  ).all(from, to) as { kind: string; id: string; day: string; n: number }[];
   const series = new Map<string, number[]>();
   const index = (day: string) =>
     Math.floor((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / WEEK_MS);

@@ -5,7 +5,7 @@
 import type { Analysis, TermId, TopicId } from '../analyze/types.ts';
 import type { StoryView } from '../deliver/discord/group.ts';
 import type { ArticleView, FailingFeedView, SourceView } from '../deliver/types.ts';
-import type { Db } from './db.ts';
+import { type Db, statement } from './db.ts';
 import { failingFeeds } from './feeds.ts';
 
 interface ArticleRow {
@@ -20,14 +20,14 @@ interface ArticleRow {
 /** Views of the given articles, newest first; unknown ids are skipped. */
 export function articleViews(db: Db, ids: readonly number[]): ArticleView[] {
   if (ids.length === 0) return [];
-  const rows = db
-    .prepare(
-      `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt, analysis
+  const rows = statement(
+    db,
+    `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt, analysis
        FROM articles WHERE id IN (SELECT value FROM json_each(?))
        ORDER BY coalesce(published_at, first_seen_at) DESC, id DESC`,
-    )
-    .all(JSON.stringify(ids)) as ArticleRow[];
-  const sourcesOf = db.prepare(
+  ).all(JSON.stringify(ids)) as ArticleRow[];
+  const sourcesOf = statement(
+    db,
     `SELECT f.name, coalesce(s.item_url, a.url) AS url, s.published_at AS publishedAt
      FROM article_sources s JOIN feeds f ON f.id = s.feed_id JOIN articles a ON a.id = s.article_id
      WHERE s.article_id = ? ORDER BY coalesce(s.published_at, s.seen_at), f.name`,
@@ -77,24 +77,26 @@ export function storyViews(db: Db, requests: readonly StoryRequest[]): StoryView
   if (requests.length === 0) return [];
   const ids = [...new Set(requests.map((request) => request.articleId))];
   const stories = new Map<string, { storyId: number | null; anchor: number }>();
-  const owners = db
-    .prepare(
-      'SELECT id, story_id AS storyId FROM articles WHERE id IN (SELECT value FROM json_each(?))',
-    )
-    .all(JSON.stringify(ids)) as { id: number; storyId: number | null }[];
+  const owners = statement(
+    db,
+    'SELECT id, story_id AS storyId FROM articles WHERE id IN (SELECT value FROM json_each(?))',
+  ).all(JSON.stringify(ids)) as { id: number; storyId: number | null }[];
   const storyOf = new Map(owners.map((row) => [row.id, storyKeyOf(row)] as const));
   for (const row of owners) stories.set(storyKeyOf(row), { storyId: row.storyId, anchor: row.id });
-  const members = db.prepare(
+  const members = statement(
+    db,
     `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt, analysis,
        story_id AS storyId, length(text) AS textLength
      FROM articles WHERE story_id = ?`,
   );
-  const single = db.prepare(
+  const single = statement(
+    db,
     `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt, analysis,
        story_id AS storyId, length(text) AS textLength
      FROM articles WHERE id = ?`,
   );
-  const sourcesOf = db.prepare(
+  const sourcesOf = statement(
+    db,
     `SELECT f.name, coalesce(s.item_url, a.url) AS url, s.published_at AS publishedAt,
        s.seen_at AS seenAt
      FROM article_sources s JOIN feeds f ON f.id = s.feed_id JOIN articles a ON a.id = s.article_id
@@ -230,11 +232,10 @@ export function failingFeedViews(db: Db): FailingFeedView[] {
 
 /** Articles per watch term first seen in [from, to), for trend lines in reports. */
 export function termCountsBetween(db: Db, from: string, to: string): Map<TermId, number> {
-  const rows = db
-    .prepare(
-      `SELECT t.term_id AS id, count(*) AS n FROM term_hits t JOIN articles a ON a.id = t.article_id
+  const rows = statement(
+    db,
+    `SELECT t.term_id AS id, count(*) AS n FROM term_hits t JOIN articles a ON a.id = t.article_id
        WHERE a.first_seen_at >= ? AND a.first_seen_at < ? GROUP BY t.term_id`,
-    )
-    .all(from, to) as { id: TermId; n: number }[];
+  ).all(from, to) as { id: TermId; n: number }[];
   return new Map(rows.map((row) => [row.id, row.n]));
 }

@@ -83,6 +83,24 @@ export function rawText(node: AnyNode): string {
   return out;
 }
 
+/**
+ * The raw text of a subtree (as `rawText`), or null as soon as it exceeds `max` characters: for
+ * short labels inside subtrees that may be whole pages. Pure.
+ */
+export function shortText(node: AnyNode, max: number): string | null {
+  let out = '';
+  const walk = (current: AnyNode): boolean => {
+    if (isText(current)) {
+      out += current.data;
+      return out.length <= max;
+    }
+    if (!isTag(current) && current.type !== 'root') return true;
+    for (const child of (current as ParentNode).children) if (!walk(child)) return false;
+    return true;
+  };
+  return walk(node) ? out : null;
+}
+
 /** One paragraph of text and the tag of the block it came from (`h2`, `p`, `li`…). */
 export interface TextBlock {
   text: string;

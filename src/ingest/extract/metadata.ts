@@ -7,7 +7,7 @@
 import type { AnyNode, Element } from 'domhandler';
 import { isTag } from 'domhandler';
 import { parseFeedDate } from '../dates.ts';
-import { attr, blockTexts, collapseSpaces, rawText } from './dom.ts';
+import { attr, blockTexts, collapseSpaces, rawText, shortText } from './dom.ts';
 
 /** A schema.org object as found in JSON-LD: only the fields the extractor reads. */
 export interface JsonLdArticle {
@@ -77,8 +77,8 @@ interface Collected {
   h1: Heading[];
   lang: string | null;
   times: string[];
-  /** Dates shown in blocks named as dates or bylines, for pages that declare none. */
-  shownDates: string[];
+  /** Blocks named as dates or bylines, read only when the page declares no date. */
+  dateBlocks: Element[];
   itemprops: Map<string, string>;
   jsonLd: unknown[];
 }
@@ -95,7 +95,7 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
     h1: [],
     lang: null,
     times: [],
-    shownDates: [],
+    dateBlocks: [],
     itemprops: new Map(),
     jsonLd: [],
   };
@@ -118,14 +118,14 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
       absoluteUrl(meta('og:url'), pageUrl) ??
       absoluteUrl(ld?.url ?? null, pageUrl),
     siteName,
-    publishedAt: firstInstant([
-      ...PUBLISHED_META.map((key) => found.meta.get(key) ?? null),
-      ...articles.map((article) => article.datePublished),
-      ...found.jsonLd.flatMap(flattenJsonLd).map((object) => stringOf(object.datePublished)),
-      found.itemprops.get('datepublished') ?? null,
-      ...found.times,
-      ...found.shownDates,
-    ]),
+    publishedAt:
+      firstInstant([
+        ...PUBLISHED_META.map((key) => found.meta.get(key) ?? null),
+        ...articles.map((article) => article.datePublished),
+        ...found.jsonLd.flatMap(flattenJsonLd).map((object) => stringOf(object.datePublished)),
+        found.itemprops.get('datepublished') ?? null,
+        ...found.times,
+      ]) ?? firstInstant(found.dateBlocks.map(shownDate)),
     author: personName(
       meta('author', 'article:author', 'dc.creator', 'parsely-author') ??
         ld?.author ??
@@ -172,7 +172,7 @@ function collect(node: AnyNode, found: Collected, region: Region): void {
     case 'time': {
       const datetime = attr(node, 'datetime').trim();
       if (datetime) found.times.push(datetime);
-      else noteShownDate(node, found);
+      else noteDateBlock(node, found);
       break;
     }
     case 'script':
@@ -180,7 +180,7 @@ function collect(node: AnyNode, found: Collected, region: Region): void {
       return;
     default:
       if (OPAQUE.has(node.name)) return;
-      if (DATE_BLOCK.test(`${attr(node, 'class')} ${attr(node, 'id')}`)) noteShownDate(node, found);
+      if (DATE_BLOCK.test(`${attr(node, 'class')} ${attr(node, 'id')}`)) noteDateBlock(node, found);
   }
   const itemprop = attr(node, 'itemprop').toLowerCase();
   if (itemprop === 'datepublished' || itemprop === 'author') {
@@ -227,19 +227,20 @@ function readMeta(node: Element, found: Collected): void {
   }
 }
 
-function noteShownDate(node: Element, found: Collected): void {
-  if (found.shownDates.length >= 5) return;
-  const text = collapseSpaces(rawText(node));
-  if (text.length < 8 || text.length > 120) return;
-  const date = shownDate(text);
-  if (date !== null) found.shownDates.push(date);
+function noteDateBlock(node: Element, found: Collected): void {
+  if (found.dateBlocks.length < 60) found.dateBlocks.push(node);
 }
 
 /**
- * The date a byline shows ("October 13, 2025", "13 octobre 2025", "2024-11-06"), as
- * `parseFeedDate` reads it, or null. An update date is not the publication's.
+ * The date a byline block shows ("October 13, 2025", "13 octobre 2025", "2024-11-06"), in a
+ * form `parseFeedDate` reads, or null. An update date is not the publication's.
  */
-function shownDate(text: string): string | null {
+function shownDate(block: Element): string | null {
+  // Bounded: a block named "meta" may wrap a whole article.
+  const raw = shortText(block, 2000);
+  if (raw === null) return null;
+  const text = collapseSpaces(raw);
+  if (text.length < 8 || text.length > 120) return null;
   if (/updat|modifi|mis à jour|mise à jour/i.test(text)) return null;
   const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
   if (iso) return iso[1] ?? null;

@@ -106,7 +106,7 @@ describe('decode → parse → analyze on anything', () => {
           expect(ms).toBeLessThan(PER_DOCUMENT_MS);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -123,7 +123,7 @@ describe('decode → parse → analyze on anything', () => {
         const { ms } = await timed(() => pipeline(bytes, 'application/rss+xml'));
         expect(ms).toBeLessThan(PER_DOCUMENT_MS);
       }),
-      { numRuns: 300 },
+      { numRuns: 150 },
     );
   });
 
@@ -257,7 +257,7 @@ describe('Discord rendering within limits', () => {
           for (const message of messages) expect(limitViolations(message)).toEqual([]);
         },
       ),
-      { numRuns: 60 },
+      { numRuns: 25 },
     );
   });
 
@@ -266,7 +266,7 @@ describe('Discord rendering within limits', () => {
       fc.property(article, anyText, (view, ruleName) => {
         expect(limitViolations(renderAlert(view, { lang: 'en', ruleName }))).toEqual([]);
       }),
-      { numRuns: 200 },
+      { numRuns: 80 },
     );
   });
 });

@@ -255,6 +255,7 @@ function toEdit(reply: CommandReply): InteractionEditReplyOptions {
     content: reply.content ?? '',
     embeds: reply.embeds ?? [],
     components: reply.components ?? [],
+    files: reply.files ?? [],
     allowedMentions: { parse: [] },
   };
 }
@@ -264,6 +265,7 @@ function toReply(reply: CommandReply): InteractionReplyOptions {
     ...(reply.content ? { content: reply.content } : {}),
     ...(reply.embeds?.length ? { embeds: reply.embeds } : {}),
     ...(reply.components?.length ? { components: reply.components } : {}),
+    ...(reply.files?.length ? { files: reply.files } : {}),
     allowedMentions: { parse: [] },
     ...(reply.ephemeral ? { flags: MessageFlags.Ephemeral } : {}),
   };

@@ -16,11 +16,6 @@ const CHART_WEEKS = 8;
 /** The attachment's name; an embed may show it as `attachment://sujets-8-semaines.png`. */
 export const CHART_FILE = 'sujets-8-semaines.png';
 
-/** A reply carrying files to attach (the chart), as discord.js `reply({ files })` takes them. */
-export interface TopicsReply extends CommandReply {
-  files: { name: string; attachment: Buffer }[];
-}
-
 export const data = new SlashCommandBuilder()
   .setName('topics')
   .setNameLocalizations({ fr: 'sujets' })
@@ -77,7 +72,7 @@ export async function handler(
   const weekly = weeklyTrends(deps.db, to, CHART_WEEKS);
   const reply = renderTopics(trends, days, context.lang, weekly);
   try {
-    const chart: TopicsReply = {
+    const chart: CommandReply = {
       ...reply,
       files: [{ name: CHART_FILE, attachment: renderPng(trendChartSvg(weekly, context.lang)) }],
     };

@@ -65,6 +65,8 @@ export interface CommandReply {
   content?: string;
   embeds?: Embed[];
   components?: APIActionRowComponent<APIButtonComponent>[];
+  /** Files to attach (the /topics chart), as discord.js `reply({ files })` takes them. */
+  files?: { name: string; attachment: Buffer }[];
   /** Only the invoking user sees it (admin commands, errors). */
   ephemeral: boolean;
   allowedMentions: { parse: [] };

@@ -245,6 +245,14 @@ describe('/recent, /topics, /stats', () => {
     expect(embed?.footer?.text).toBe('14 articles (1 les 7 jours précédents)');
   });
 
+  it('/topics attaches the 8-week chart as a PNG file', async () => {
+    const { id } = await harness.command('topics', [{ name: 'days', type: 4, value: 7 }]);
+    const sent = harness.fake.requests.find(
+      (request) => request.method === 'POST' && request.path.includes(`/interactions/${id}/`),
+    );
+    expect(sent?.headers['content-type']).toMatch(/^multipart\/form-data/);
+  });
+
   it('/stats shows feeds, articles, polls and the next digest', async () => {
     const { callback } = await harness.command('stats');
     const fields = dataOf(callback).embeds?.[0]?.fields ?? [];

@@ -13,7 +13,7 @@ import { ChartError, renderPng, trendChartSvg, trendChartText } from './chart.ts
 import type { EmailPayload } from './dispatch.ts';
 import { renderDailyEmail } from './email/render.ts';
 import { dailyMessageId } from './email/send.ts';
-import type { EmailView } from './email/types.ts';
+import type { EmailAttachment, EmailView } from './email/types.ts';
 
 export interface DailyEmailOptions {
   now: Date;
@@ -26,18 +26,9 @@ export interface DailyEmailOptions {
   sendEmpty: boolean;
   /**
    * On Mondays (in `timeZone`), embed the 8-week chart as an inline PNG attachment
-   * (`payload.attachments`, nodemailer's shape). Off until the sender passes attachments on.
+   * (`payload.attachments`, nodemailer's shape).
    */
   weeklyChart?: boolean;
-}
-
-/** An inline attachment as nodemailer takes it (`content` is base64). */
-export interface EmailAttachment {
-  filename: string;
-  content: string;
-  encoding: 'base64';
-  contentType: string;
-  cid: string;
 }
 
 const CHART_CID = 'vigie-trends@vigie.local';
@@ -121,7 +112,7 @@ export function queueDailyEmail(
       const to = destination.startsWith('smtp:')
         ? [destination.slice('smtp:'.length)]
         : [...options.recipients];
-      const payload: EmailPayload & { attachments?: EmailAttachment[] } = {
+      const payload: EmailPayload = {
         to,
         ...rendered,
         messageId: dailyMessageId(view.date, to),

@@ -22,6 +22,7 @@ import {
 import { storyViews } from '../store/views.ts';
 import { renderAlert } from './discord/render.ts';
 import type { DiscordMessage, DiscordSender } from './discord/types.ts';
+import type { EmailAttachment, OutgoingEmail } from './email/types.ts';
 import { DeliveryError, isDeliveryError } from './errors.ts';
 
 /** What a digest or alert row carries once rendered. */
@@ -40,16 +41,11 @@ export interface EmailPayload {
   messageId: string;
   /** The day reported, YYYY-MM-DD (names the .eml file). */
   date: string;
+  attachments?: EmailAttachment[];
 }
 
 export interface MailSink {
-  send(message: {
-    to: string[];
-    subject: string;
-    text: string;
-    html: string;
-    messageId?: string;
-  }): Promise<{ messageId: string }>;
+  send(message: OutgoingEmail): Promise<{ messageId: string }>;
 }
 
 export interface Sinks {

@@ -110,6 +110,7 @@ export function startWorker(app: App, options: WorkerOptions): Worker {
       destinations: options.emailDestinations,
       recipients: options.emailRecipients,
       sendEmpty: config.settings.email.sendEmpty,
+      weeklyChart: true,
     });
     if (queued.queued > 0)
       logger.info({ ...queued, destinations: options.emailDestinations }, 'daily email queued');

@@ -1,7 +1,8 @@
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { describe, expect, it } from 'vitest';
-import { type EmailAttachment, queueDailyEmail } from '../../src/deliver/daily-email.ts';
+import { queueDailyEmail } from '../../src/deliver/daily-email.ts';
+import type { EmailAttachment } from '../../src/deliver/email/types.ts';
 import { saveMatchedArticle } from '../../src/store/articles.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { listFeeds, syncConfiguredFeeds } from '../../src/store/feeds.ts';

@@ -88,6 +88,17 @@ describe('daily email through the outbox', () => {
     expect(sink.messages).toHaveLength(2);
   });
 
+  it('embeds the 8-week chart inline in the Monday email', async () => {
+    seed(db, ['L’UGAP ouvre un marché cloud']);
+    queueDailyEmail(db, { ...emailOptions(['smtp:a@example.org']), weeklyChart: true });
+    expect(await dispatch()).toEqual({ sent: 1, retried: 0, failed: 0 });
+    const [mail] = sink.messages;
+    const chart = mail?.attachments.find((attachment) => attachment.contentType === 'image/png');
+    expect(chart?.cid).toBeTruthy();
+    // mailparser inlines cid: images as data: URIs; the raw message carries the reference.
+    expect(sink.received[0]?.raw.toString()).toContain(`cid:${chart?.cid}`);
+  });
+
   it('sends nothing on a day with nothing new', async () => {
     expect(queueDailyEmail(db, emailOptions(['smtp:a@example.org']))).toEqual({
       queued: 0,

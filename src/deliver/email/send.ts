@@ -191,6 +191,16 @@ function mailOptions(
     html: message.html,
     headers: AUTO_HEADERS,
     ...(message.messageId ? { messageId: message.messageId } : {}),
+    ...(message.attachments?.length
+      ? {
+          attachments: message.attachments.map((attachment) => ({
+            ...attachment,
+            filename: headerValue(attachment.filename),
+            cid: headerValue(attachment.cid),
+            contentType: headerValue(attachment.contentType),
+          })),
+        }
+      : {}),
   };
 }
 

@@ -34,4 +34,15 @@ export interface OutgoingEmail {
   html: string;
   /** `<id@domain>`; when absent the transport makes one up. */
   messageId?: string;
+  /** Inline images the HTML part shows through `cid:` (the Monday chart). */
+  attachments?: EmailAttachment[];
+}
+
+/** An inline attachment as nodemailer takes it (`content` is base64). */
+export interface EmailAttachment {
+  filename: string;
+  content: string;
+  encoding: 'base64';
+  contentType: string;
+  cid: string;
 }

@@ -156,23 +156,20 @@ function sameText(raw: string, source: string, start: number): boolean {
  * see `ignoredSpans`). Pure; linear in the length of the text.
  */
 export function tokenize(source: string, ignored: readonly Span[] = []): Tokens {
-  let capacity = Math.max(16, source.length >> 3);
-  let starts = new Int32Array(capacity);
-  let ends = new Int32Array(capacity);
-  let breaks = new Uint8Array(capacity);
+  const { starts, ends, breaks } = scratchFor(source.length);
   const norms: string[] = [];
   let count = 0;
   let pendingBreak = 1;
   let newlines = 0;
   let region = 0;
-  let nextIgnored = ignored[0]?.start ?? Number.POSITIVE_INFINITY;
+  let nextIgnored = startOf(ignored, 0);
   const length = source.length;
   let i = 0;
   while (i < length) {
     if (i >= nextIgnored) {
       i = Math.max(i, ignored[region]?.end ?? i);
       region++;
-      nextIgnored = ignored[region]?.start ?? Number.POSITIVE_INFINITY;
+      nextIgnored = startOf(ignored, region);
       pendingBreak = 1;
       continue;
     }
@@ -200,12 +197,6 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
     const norm = internedNorm(source, start, j, hash);
     i = j;
     if (isElided(source, norm, start, j)) continue;
-    if (count === capacity) {
-      capacity *= 2;
-      starts = grow(starts, capacity);
-      ends = grow(ends, capacity);
-      breaks = grow(breaks, capacity);
-    }
     starts[count] = start;
     ends[count] = j;
     breaks[count] = pendingBreak;
@@ -217,24 +208,48 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
   const tokens: Tokens = {
     source,
     count,
-    starts: starts.subarray(0, count),
-    ends: ends.subarray(0, count),
+    starts: starts.slice(0, count),
+    ends: ends.slice(0, count),
     norms,
-    breaks: breaks.subarray(0, count),
+    breaks: breaks.slice(0, count),
   };
   return joinSplitWords(tokens);
 }
 
-function grow<T extends Int32Array | Uint8Array>(array: T, capacity: number): T {
-  const bigger = new (array.constructor as new (size: number) => T)(capacity);
-  bigger.set(array);
-  return bigger;
+// Token arrays are filled in scratch space sized for the worst case (tokens are separated by
+// at least one character, so at most half the length plus one) and copied out at their exact
+// size: one allocation per array instead of a guess, regrowths and views. Documents longer
+// than the kept scratch get their own.
+const SCRATCH_KEPT = 1 << 16;
+let scratch = scratchArrays(4096);
+
+function scratchArrays(size: number): { starts: Int32Array; ends: Int32Array; breaks: Uint8Array } {
+  return { starts: new Int32Array(size), ends: new Int32Array(size), breaks: new Uint8Array(size) };
+}
+
+function scratchFor(length: number): typeof scratch {
+  const bound = (length >> 1) + 1;
+  if (bound <= scratch.starts.length) return scratch;
+  if (bound > SCRATCH_KEPT) return scratchArrays(bound);
+  scratch = scratchArrays(Math.min(SCRATCH_KEPT, Math.max(bound, scratch.starts.length * 2)));
+  return scratch;
+}
+
+/** Start of the ignored span at `index`, or +∞ past the last one (read without going out of bounds). */
+function startOf(ignored: readonly Span[], index: number): number {
+  return index < ignored.length ? (ignored[index] as Span).start : Number.POSITIVE_INFINITY;
 }
 
 /** French elision before an apostrophe (« l’ », « qu’ »), or the English possessive `'s`. */
 function isElided(source: string, norm: string, start: number, end: number): boolean {
   // The apostrophe test first: it is one table read, and most words are not followed by one.
-  if (APOSTROPHES[source.charCodeAt(end)] === 1 && norm.length <= 7 && ELISIONS.has(norm)) {
+  // Reads stay inside the string: one read past its end makes V8 recompile this loop slower.
+  if (
+    end + 1 < source.length &&
+    APOSTROPHES[source.charCodeAt(end)] === 1 &&
+    norm.length <= 7 &&
+    ELISIONS.has(norm)
+  ) {
     return CHAR_CLASS[source.charCodeAt(end + 1)] === WORD;
   }
   return (

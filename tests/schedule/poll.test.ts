@@ -6,7 +6,12 @@ import { silentLogger } from '../../src/log.ts';
 import { type PollContext, runPollCycle } from '../../src/schedule/poll.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
-import { activeFeeds, listFeeds, syncConfiguredFeeds } from '../../src/store/feeds.ts';
+import {
+  activeFeeds,
+  type FeedRow,
+  listFeeds,
+  syncConfiguredFeeds,
+} from '../../src/store/feeds.ts';
 import { pendingItems } from '../../src/store/outbox.ts';
 import { searchArticles } from '../../src/store/search.ts';
 import { articleViews } from '../../src/store/views.ts';
@@ -200,5 +205,63 @@ describe('poll cycle against the loopback feed server', () => {
     const summary = await runPollCycle(context, activeFeeds(db));
     expect(summary).toMatchObject({ fetched: 1, newItems: 1, matched: 1 });
     expect(pendingItems(db, 'digest-item')).toHaveLength(1);
+  });
+});
+
+describe('a feed that keeps failing', () => {
+  it('is disabled after disableAfterFailures failures while the others keep being polled, and a success re-enables it', async () => {
+    const server = await startFeedServer({
+      '/ok.xml': {
+        contentType: 'application/rss+xml',
+        etag: '"ok"',
+        body: rssFeed({ title: 'OK', link: 'https://example.org', items: [] }),
+      },
+      '/down.xml': { status: 503 },
+    });
+    const db = openDb(':memory:');
+    const fetcher = createFetcher({ totalTimeoutMs: 5_000 });
+    syncConfiguredFeeds(
+      db,
+      [
+        { name: 'Toujours là', url: server.url('/ok.xml') },
+        { name: 'En panne', url: server.url('/down.xml') },
+      ],
+      fixedNow.toISOString(),
+    );
+    const context: PollContext = {
+      db,
+      fetcher,
+      rules: defaultAnalysisRules(),
+      settings: settingsSchema.parse({ poll: { disableAfterFailures: 3 } }),
+      alertDestination: () => 'console',
+      logger: silentLogger(),
+      clock: () => fixedNow,
+      random: () => 0.5,
+    };
+    try {
+      for (let cycle = 1; cycle <= 4; cycle += 1) {
+        const summary = await runPollCycle(context, activeFeeds(db));
+        expect(summary.feeds).toBe(cycle <= 3 ? 2 : 1);
+      }
+      const down = listFeeds(db).find((feed) => feed.name === 'En panne');
+      expect(down).toMatchObject({ consecutiveFailures: 3, disabledAt: fixedNow.toISOString() });
+      expect(server.hits('/down.xml')).toBe(3);
+      expect(server.hits('/ok.xml')).toBe(4);
+
+      server.set('/down.xml', {
+        contentType: 'application/rss+xml',
+        body: rssFeed({ title: 'De retour', link: 'https://example.org', items: [] }),
+      });
+      await runPollCycle(context, [down as FeedRow]);
+      expect(
+        activeFeeds(db)
+          .map((feed) => feed.name)
+          .sort(),
+      ).toEqual(['En panne', 'Toujours là']);
+    } finally {
+      await fetcher.close();
+      await server.close();
+      db.close();
+    }
   });
 });

@@ -315,6 +315,13 @@ describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${JSON.stringify(outbox(dbFile))}\n${worker?.log()}`);
     });
+    // main.ts installs its SIGTERM handler only once the Discord login is done ("Vigie started").
+    const started = worker;
+    await waitFor(
+      () => started.log().includes('Vigie started'),
+      'the worker to finish starting',
+      20_000,
+    );
     worker.child.kill('SIGTERM');
     expect(await worker.exit).toBe(0);
   }

@@ -10,7 +10,7 @@
  * Reasons are the phrases as written in the text, strongest first. Pure, deterministic.
  */
 import type { AnalysisRules, CompiledTopic } from './rules.ts';
-import { charSpan, type Scan } from './scan.ts';
+import type { Scan } from './scan.ts';
 import type { AmountHit, TermHit, TopicId, TopicScore } from './types.ts';
 
 const MAX_REASONS = 8;
@@ -43,69 +43,82 @@ export function scoreTopics(
 ): TopicDetail[] {
   const found = cueOccurrences(scan, rules);
   const details = rules.topics.map((topic) =>
-    scoreTopic(topic, found.get(topic.id) ?? [], rules, evidence),
+    scoreTopic(topic, found.get(topic.id), scan.source, rules, evidence),
   );
-  const best = Math.max(0, ...details.map((detail) => detail.score));
+  let best = 0;
+  for (const detail of details) best = Math.max(best, detail.score);
   const floor = best * rules.scoring.relativeFloor;
   const passing = details
     .filter((detail) => detail.score >= detail.threshold && detail.score >= floor)
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
     .slice(0, rules.scoring.maxTopics);
-  const kept = new Set(passing.map((detail) => detail.id));
-  return details.map((detail) => ({ ...detail, kept: kept.has(detail.id) }));
+  for (const detail of passing) detail.kept = true;
+  return details;
 }
 
 interface Occurrence {
-  cue: number;
   weight: number;
   factor: number;
-  text: string;
+  start: number;
+  end: number;
 }
 
-function cueOccurrences(scan: Scan, rules: AnalysisRules): Map<TopicId, Occurrence[]> {
+/** Cue occurrences per topic, then per cue (in order of first appearance), in text order. */
+function cueOccurrences(scan: Scan, rules: AnalysisRules): Map<TopicId, Map<number, Occurrence[]>> {
   const { title, lead } = rules.scoring.position;
-  const byTopic = new Map<TopicId, Occurrence[]>();
+  const byTopic = new Map<TopicId, Map<number, Occurrence[]>>();
   for (const { start, end, payload } of scan.matches) {
     if (payload.lane !== 2 || payload.topic === null) continue;
-    const span = charSpan(scan, start, end);
-    const factor = span.start < scan.titleEnd ? title : span.start < scan.leadEnd ? lead : 1;
-    const list = byTopic.get(payload.topic) ?? [];
-    list.push({
-      cue: payload.cue,
-      weight: payload.weight,
-      factor,
-      text: scan.source.slice(span.start, span.end),
-    });
-    byTopic.set(payload.topic, list);
+    const from = scan.tokens.starts[start] as number;
+    const to = scan.tokens.ends[end - 1] as number;
+    const factor = from < scan.titleEnd ? title : from < scan.leadEnd ? lead : 1;
+    let byCue = byTopic.get(payload.topic);
+    if (!byCue) {
+      byCue = new Map();
+      byTopic.set(payload.topic, byCue);
+    }
+    const occurrence = { weight: payload.weight, factor, start: from, end: to };
+    const list = byCue.get(payload.cue);
+    if (list) list.push(occurrence);
+    else byCue.set(payload.cue, [occurrence]);
   }
   return byTopic;
 }
 
+/** Contributions by folded phrase, in order of first contribution; created on first use. */
+type Contributions = Map<string, { text: string; value: number }>;
+
 function scoreTopic(
   topic: CompiledTopic,
-  occurrences: readonly Occurrence[],
+  byCue: Map<number, Occurrence[]> | undefined,
+  source: string,
   rules: AnalysisRules,
   evidence: TopicEvidence,
 ): TopicDetail {
-  const contributions = new Map<string, { text: string; value: number }>();
+  // Most topics of most articles have no evidence at all: no map for them.
+  let contributions: Contributions | null = null;
   const add = (text: string, value: number): void => {
-    const key = text.toLowerCase().replace(/\s+/g, ' ');
-    const entry = contributions.get(key) ?? { text: text.replace(/\s+/g, ' '), value: 0 };
+    contributions ??= new Map();
+    const shown = collapseSpaces(text);
+    // Lower-casing leaves white space alone, so this is the key of the text as written.
+    const key = shown.toLowerCase();
+    let entry = contributions.get(key);
+    if (!entry) {
+      entry = { text: shown, value: 0 };
+      contributions.set(key, entry);
+    }
     entry.value += value;
-    contributions.set(key, entry);
   };
-  const byCue = new Map<number, Occurrence[]>();
-  for (const occurrence of occurrences) {
-    const list = byCue.get(occurrence.cue) ?? [];
-    list.push(occurrence);
-    byCue.set(occurrence.cue, list);
-  }
   const { repeat } = rules.scoring;
-  for (const list of byCue.values()) {
-    list.sort((a, b) => b.factor - a.factor);
-    list.slice(0, repeat.length).forEach((occurrence, rank) => {
-      add(occurrence.text, occurrence.weight * occurrence.factor * (repeat[rank] as number));
-    });
+  for (const list of byCue?.values() ?? []) {
+    // Title and lead occurrences first; the list is in text order, so usually already is.
+    if (!byFactor(list)) list.sort((a, b) => b.factor - a.factor);
+    const counted = Math.min(list.length, repeat.length);
+    for (let rank = 0; rank < counted; rank++) {
+      const occurrence = list[rank] as Occurrence;
+      const text = source.slice(occurrence.start, occurrence.end);
+      add(text, occurrence.weight * occurrence.factor * (repeat[rank] as number));
+    }
   }
   for (const hit of evidence.terms) {
     const weight = topic.terms[hit.id];
@@ -115,10 +128,13 @@ function scoreTopic(
     for (const amount of evidence.amounts.slice(0, rules.scoring.maxAmounts))
       add(amount.text, topic.amounts);
   }
-  const ranked = [...contributions.values()]
-    .filter((entry) => entry.value > 0)
-    .sort((a, b) => b.value - a.value);
-  const score = [...contributions.values()].reduce((sum, entry) => sum + entry.value, 0);
+  return topicDetail(topic, contributions);
+}
+
+function topicDetail(topic: CompiledTopic, contributions: Contributions | null): TopicDetail {
+  const entries = contributions ? [...contributions.values()] : [];
+  const ranked = entries.filter((entry) => entry.value > 0).sort((a, b) => b.value - a.value);
+  const score = entries.reduce((sum, entry) => sum + entry.value, 0);
   return {
     id: topic.id,
     score: Math.round(score * 100) / 100,
@@ -126,4 +142,20 @@ function scoreTopic(
     threshold: topic.threshold,
     kept: false,
   };
+}
+
+/** A white-space run, or one white-space character other than a space. */
+const UNCOLLAPSED = /[^\S ]| {2}/;
+
+/** The text with each run of white space made one space (`replace(/\s+/g, ' ')`, often a no-op). */
+function collapseSpaces(text: string): string {
+  return UNCOLLAPSED.test(text) ? text.replace(/\s+/g, ' ') : text;
+}
+
+/** Whether occurrences are already in decreasing factor order (a stable sort would keep them). */
+function byFactor(list: readonly Occurrence[]): boolean {
+  for (let k = 1; k < list.length; k++) {
+    if ((list[k - 1] as Occurrence).factor < (list[k] as Occurrence).factor) return false;
+  }
+  return true;
 }

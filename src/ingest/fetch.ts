@@ -11,6 +11,7 @@
  *
  * Failures are values: `{ ok: false, error }` with a stable `code`; nothing here throws.
  */
+import { lookup as dnsLookup } from 'node:dns/promises';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Agent, request, errors as undiciErrors } from 'undici';
@@ -37,6 +38,8 @@ export interface FetcherOptions {
   userAgent: string;
   /** Clock for Retry-After dates; injected for tests. */
   now: () => number;
+  /** Resolves a redirect target's host name to check where it points; injected for tests. */
+  lookup: (hostname: string) => Promise<string[]>;
 }
 
 export const DEFAULT_FETCHER_OPTIONS: FetcherOptions = {
@@ -50,6 +53,7 @@ export const DEFAULT_FETCHER_OPTIONS: FetcherOptions = {
   maxRedirects: 5,
   userAgent: USER_AGENT,
   now: Date.now,
+  lookup: systemLookup,
 };
 
 export type FetchErrorCode =
@@ -181,7 +185,7 @@ async function fetchFollowingRedirects(
       const location = header(headers, 'location');
       if (!location)
         return failure('FETCH_REDIRECT', current.href, `${statusCode} without Location`);
-      const next = resolveRedirect(current, location, origin);
+      const next = await resolveRedirect(current, location, origin, options.lookup);
       if (typeof next === 'string') return failure('FETCH_REDIRECT', current.href, next);
       onlyPermanent &&= statusCode === 301 || statusCode === 308;
       if (onlyPermanent) permanentRedirect = next.href;
@@ -210,8 +214,17 @@ function requestHeaders(
   return headers;
 }
 
-/** The next hop, or the reason it is refused. */
-function resolveRedirect(current: URL, location: string, origin: URL): URL | string {
+/**
+ * The next hop, or the reason it is refused. A hop onto another host must not land on a
+ * private address, whether written as an IP or as a name that resolves to one (`localhost`,
+ * an internal DNS name): that is how a public feed would reach into the network Vigie runs in.
+ */
+async function resolveRedirect(
+  current: URL,
+  location: string,
+  origin: URL,
+  lookup: FetcherOptions['lookup'],
+): Promise<URL | string> {
   let next: URL;
   try {
     next = new URL(location, current);
@@ -219,10 +232,21 @@ function resolveRedirect(current: URL, location: string, origin: URL): URL | str
     return `invalid redirect target ${JSON.stringify(location.slice(0, 200))}`;
   }
   if (!isHttpUrl(next)) return `redirect to a non-http(s) URL (${next.protocol})`;
-  const address = literalAddress(next);
-  if (address && isPrivateAddress(address) && next.hostname !== origin.hostname)
-    return `redirect to a private address (${address})`;
+  if (next.hostname === origin.hostname) return next;
+  const literal = literalAddress(next);
+  let addresses: string[];
+  try {
+    addresses = literal ? [literal] : await lookup(next.hostname);
+  } catch {
+    return `redirect to a host that does not resolve (${next.hostname})`;
+  }
+  const privateAddress = addresses.find(isPrivateAddress);
+  if (privateAddress) return `redirect to a private address (${next.hostname} → ${privateAddress})`;
   return next;
+}
+
+async function systemLookup(hostname: string): Promise<string[]> {
+  return (await dnsLookup(hostname, { all: true })).map((entry) => entry.address);
 }
 
 async function readResponse(

@@ -613,10 +613,9 @@ describe('hostile feeds and pages, all in one poll cycle with a good feed', () =
     expect(witness.connections).toBe(0);
   });
 
-  // BUG (src/ingest/fetch.ts, resolveRedirect): only IP literals are checked, so a redirect to a
-  // host NAME that resolves to a private address (`localhost`, or any DNS name pointing inside)
-  // is followed. The page server behind `localhost` is reached.
-  it.fails('refuses a redirect to a host name that resolves to a private address', async () => {
+  // Was a bug: only IP literals were checked, so a redirect to a host NAME resolving to a
+  // private address (`localhost`, an internal DNS name) was followed.
+  it('refuses a redirect to a host name that resolves to a private address', async () => {
     const outcome = await fetcher.fetch(server.url('/p/vers-localhost'));
     expect(outcome.ok).toBe(false);
   });

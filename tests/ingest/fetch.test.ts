@@ -105,6 +105,14 @@ describe('fetcher', () => {
     );
   });
 
+  it('refuses a redirect to a name that resolves to a private address, without connecting', async () => {
+    const resolving = createFetcher({ lookup: async () => ['10.20.30.40'] });
+    server.set('/to-intranet', { redirect: { to: 'http://intranet.vigie.test/admin' } });
+    const error = expectFailure(await resolving.fetch(server.url('/to-intranet')));
+    expect(error.message).toMatch(/private address \(intranet\.vigie\.test → 10\.20\.30\.40\)/);
+    await resolving.close();
+  });
+
   it('passes Retry-After of a 429 back to the caller', async () => {
     server.set('/busy.xml', { status: 429, headers: { 'retry-after': '120' } });
     const error = expectFailure(await fetcher.fetch(server.url('/busy.xml')));

@@ -10,7 +10,7 @@ import { createFetcher, type Fetcher, type FetcherOptions } from './ingest/fetch
 import { createLogger, type Logger } from './log.ts';
 import type { PollContext } from './schedule/poll.ts';
 import type { Db } from './store/db.ts';
-import { openDb } from './store/db.ts';
+import { openDb, StoreError } from './store/db.ts';
 import { syncConfiguredFeeds } from './store/feeds.ts';
 
 export interface App {
@@ -36,7 +36,7 @@ export function openApp(options: AppOptions = {}): App {
   const logger = options.logger ?? createLogger({ level: config.env.LOG_LEVEL });
   const rules = loadAnalysisRules(config.paths.feedsDir);
   const db = openDb(config.paths.db, { readonly: options.readonly ?? false });
-  if (!options.readonly) syncConfiguredFeeds(db, config.sources, new Date().toISOString());
+  if (!options.readonly) seedFeeds(db, config);
   const fetcher = createFetcher(fetcherOptions(config.settings));
   const app: App = {
     config,
@@ -60,6 +60,22 @@ export function openApp(options: AppOptions = {}): App {
     },
   };
   return app;
+}
+
+/** Seeds feeds from sources.yml: the first write, so where a locked database shows up first. */
+function seedFeeds(db: Db, config: Config): void {
+  try {
+    syncConfiguredFeeds(db, config.sources, new Date().toISOString());
+  } catch (error) {
+    db.close();
+    const code = (error as { code?: string }).code ?? '';
+    const reason = code.startsWith('SQLITE_BUSY')
+      ? 'database is locked by another process (a running worker or a long write); try again when it is done'
+      : (error as Error).message;
+    throw new StoreError('STORE_WRITE', `cannot write to database ${config.paths.db}: ${reason}`, {
+      cause: error,
+    });
+  }
 }
 
 /** The fetcher limits of `settings.poll`: polls, previews and extracts fetch alike. Pure. */

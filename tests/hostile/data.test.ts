@@ -104,10 +104,9 @@ describe('a database Vigie cannot use', () => {
     }
   }, 30_000);
 
-  // BUG (src/app.ts openApp → store/feeds.ts syncConfiguredFeeds): on an existing database the
-  // first write is syncConfiguredFeeds, outside openDb's StoreError wrapping, so the user reads
-  // only "vigie: database is locked": no file, no hint that another process holds it.
-  it.fails('names the locked database file in the error', () => {
+  // Was a bug: the first write (seeding feeds) was outside openDb's error wrapping, so the user
+  // read only "vigie: database is locked", with no file and no hint.
+  it('names the locked database file in the error', () => {
     expect(lockedRun?.stderr).toContain(lockedFile);
   });
 });

@@ -55,22 +55,7 @@ async function main(): Promise<void> {
     onCycle: (summary) => metrics.recordCycle(summary),
     onDispatch: (summary) => metrics.recordDispatch(summary),
   });
-  const stopCommands = sinks.bot
-    ? await startSlashCommands(app, worker, sinks.bot).catch((error: unknown) => {
-        app.logger.error({ err: error }, 'Discord login failed: slash commands are off');
-        return () => {};
-      })
-    : () => {};
-  app.logger.info(
-    {
-      feeds: app.config.sources.length,
-      db: app.config.paths.db,
-      digest: digestDestination(app.config),
-      http: http.url,
-    },
-    'Vigie started',
-  );
-
+  let stopCommands = () => {};
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -91,8 +76,28 @@ async function main(): Promise<void> {
     app.logger.flush();
     process.exit(0);
   };
+  // Registered before the Discord login, which may take seconds: a stop asked meanwhile is
+  // still a graceful one.
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+
+  if (sinks.bot && !stopping)
+    stopCommands = await startSlashCommands(app, worker, sinks.bot).catch((error: unknown) => {
+      if (!stopping)
+        app.logger.error({ err: error }, 'Discord login failed: slash commands are off');
+      return () => {};
+    });
+  if (stopping) stopCommands();
+  else
+    app.logger.info(
+      {
+        feeds: app.config.sources.length,
+        db: app.config.paths.db,
+        digest: digestDestination(app.config),
+        http: http.url,
+      },
+      'Vigie started',
+    );
 }
 
 main().catch((error: unknown) => {

@@ -18,6 +18,8 @@
  * Everything here is pure and reads no clock.
  */
 
+import { Buffer } from 'node:buffer';
+
 /** A half-open range `[start, end)` of UTF-16 offsets into the original text. */
 export interface Span {
   start: number;
@@ -123,11 +125,17 @@ const internNorms: string[] = new Array(INTERN_SLOTS).fill('');
 let internCount = 0;
 
 /** The folded form of `source[start, end)`, whose FNV-1a hash over UTF-16 units is `hash`. */
-function internedNorm(source: string, start: number, end: number, hash: number): string {
+function internedNorm(
+  source: string,
+  units: Uint16Array,
+  start: number,
+  end: number,
+  hash: number,
+): string {
   const size = end - start;
   let slot = hash & (INTERN_SLOTS - 1);
   for (let raw = internRaws[slot]; raw !== undefined; raw = internRaws[slot]) {
-    if (internHashes[slot] === hash && raw.length === size && sameText(raw, source, start)) {
+    if (internHashes[slot] === hash && raw.length === size && sameText(raw, units, start)) {
       return internNorms[slot] as string;
     }
     slot = (slot + 1) & (INTERN_SLOTS - 1);
@@ -144,11 +152,35 @@ function internedNorm(source: string, start: number, end: number, hash: number):
   return norm;
 }
 
-function sameText(raw: string, source: string, start: number): boolean {
+function sameText(raw: string, units: Uint16Array, start: number): boolean {
   for (let k = 0; k < raw.length; k++) {
-    if (raw.charCodeAt(k) !== source.charCodeAt(start + k)) return false;
+    if (raw.charCodeAt(k) !== units[start + k]) return false;
   }
   return true;
+}
+
+// The text's UTF-16 code units, copied natively into a reused typed array. The per-character
+// loop reads them from there: `charCodeAt` in that loop ran two to three times slower once
+// V8 had seen one-byte sliced strings (the YAML phrases compiled with the rules) in it.
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+let unitScratch = new Uint16Array(1 << 13);
+let unitBytes = Buffer.from(unitScratch.buffer);
+
+/** `source`'s code units in `[0, source.length)` of a shared array (valid until the next call). */
+function codeUnits(source: string): Uint16Array {
+  if (source.length > unitScratch.length) {
+    const units = new Uint16Array(source.length);
+    if (source.length > SCRATCH_KEPT) return fillUnits(source, units, Buffer.from(units.buffer));
+    unitScratch = units;
+    unitBytes = Buffer.from(units.buffer);
+  }
+  return fillUnits(source, unitScratch, unitBytes);
+}
+
+function fillUnits(source: string, units: Uint16Array, bytes: Buffer): Uint16Array {
+  if (LITTLE_ENDIAN) bytes.write(source, 0, 'utf16le');
+  else for (let k = 0; k < source.length; k++) units[k] = source.charCodeAt(k);
+  return units;
 }
 
 /**
@@ -157,6 +189,7 @@ function sameText(raw: string, source: string, start: number): boolean {
  */
 export function tokenize(source: string, ignored: readonly Span[] = []): Tokens {
   const { starts, ends, breaks } = scratchFor(source.length);
+  const units = codeUnits(source);
   const norms: string[] = [];
   let count = 0;
   let pendingBreak = 1;
@@ -173,7 +206,7 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
       pendingBreak = 1;
       continue;
     }
-    const code = source.charCodeAt(i);
+    const code = units[i] as number;
     if (CHAR_CLASS[code] !== WORD) {
       if (code === 10) {
         if (++newlines >= 2) pendingBreak = 1;
@@ -189,14 +222,14 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
     let j = i + 1;
     const stop = Math.min(length, nextIgnored);
     while (j < stop) {
-      const next = source.charCodeAt(j);
+      const next = units[j] as number;
       if (CHAR_CLASS[next] === 0) break;
       hash = Math.imul(hash ^ next, FNV_PRIME);
       j++;
     }
-    const norm = internedNorm(source, start, j, hash);
+    const norm = internedNorm(source, units, start, j, hash);
     i = j;
-    if (isElided(source, norm, start, j)) continue;
+    if (isElided(units, length, norm, start, j)) continue;
     starts[count] = start;
     ends[count] = j;
     breaks[count] = pendingBreak;
@@ -220,7 +253,7 @@ export function tokenize(source: string, ignored: readonly Span[] = []): Tokens 
 // at least one character, so at most half the length plus one) and copied out at their exact
 // size: one allocation per array instead of a guess, regrowths and views. Documents longer
 // than the kept scratch get their own.
-const SCRATCH_KEPT = 1 << 16;
+const SCRATCH_KEPT = 1 << 17;
 let scratch = scratchArrays(4096);
 
 function scratchArrays(size: number): { starts: Int32Array; ends: Int32Array; breaks: Uint8Array } {
@@ -241,22 +274,28 @@ function startOf(ignored: readonly Span[], index: number): number {
 }
 
 /** French elision before an apostrophe (« l’ », « qu’ »), or the English possessive `'s`. */
-function isElided(source: string, norm: string, start: number, end: number): boolean {
+function isElided(
+  units: Uint16Array,
+  length: number,
+  norm: string,
+  start: number,
+  end: number,
+): boolean {
   // The apostrophe test first: it is one table read, and most words are not followed by one.
-  // Reads stay inside the string: one read past its end makes V8 recompile this loop slower.
+  // Reads stay inside the text: `units` holds stale code units past `length`.
   if (
-    end + 1 < source.length &&
-    APOSTROPHES[source.charCodeAt(end)] === 1 &&
+    end + 1 < length &&
+    APOSTROPHES[units[end] as number] === 1 &&
     norm.length <= 7 &&
     ELISIONS.has(norm)
   ) {
-    return CHAR_CLASS[source.charCodeAt(end + 1)] === WORD;
+    return CHAR_CLASS[units[end + 1] as number] === WORD;
   }
   return (
     norm === 's' &&
     start > 1 &&
-    APOSTROPHES[source.charCodeAt(start - 1)] === 1 &&
-    CHAR_CLASS[source.charCodeAt(start - 2)] === WORD
+    APOSTROPHES[units[start - 1] as number] === 1 &&
+    CHAR_CLASS[units[start - 2] as number] === WORD
   );
 }
 

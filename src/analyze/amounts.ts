@@ -62,7 +62,9 @@ function* candidates(text: string): Generator<RegExpExecArray> {
     const to = Math.min(text.length, marker.index + WINDOW);
     if (to <= windowEnd) continue;
     const slice = text.slice(from, to);
-    for (const match of slice.matchAll(AMOUNT_RE)) {
+    // exec rather than matchAll, which clones the pattern for every window (no empty match).
+    AMOUNT_RE.lastIndex = 0;
+    for (let match = AMOUNT_RE.exec(slice); match; match = AMOUNT_RE.exec(slice)) {
       if (match.index === 0 && from > 0 && /[\d.,]/.test(text.charAt(from - 1))) continue;
       if (from + match.index + match[0].length === to && to < text.length) continue;
       match.index += from;

@@ -211,28 +211,31 @@ async function storeNewItems(
   for (const item of items) if (!byKey.has(itemKey(item))) byKey.set(itemKey(item), item);
   const fresh = unseenKeys(context.db, feed.id, [...byKey.keys()]);
   const firstPoll = feed.firstPolledAt === null;
-  const results = await Promise.all(
-    fresh.map((key) => storeItem(context, feed, key, byKey.get(key) as FeedItem, firstPoll)),
+  const saves = await Promise.all(
+    fresh.map((key) => readItem(context, feed, key, byKey.get(key) as FeedItem, firstPoll)),
   );
-  // Items that matched nothing are remembered in one transaction per feed, not one per item
-  // (24,500 commits on a cold cycle of 500 feeds). A crash before this line only means they
-  // are read again next time.
-  const unmatched = fresh.filter((_, index) => !results[index]);
-  markSeen(context.db, feed.id, unmatched, context.clock().toISOString());
-  return { newItems: fresh.length, matched: results.length - unmatched.length };
+  // One transaction per feed for its matched articles and for the items that matched nothing:
+  // FTS5 writes a segment per commit, and a cold cycle of 500 feeds would otherwise commit
+  // tens of thousands of times. A crash before it only means these items are read again.
+  const unmatched = fresh.filter((_, index) => saves[index] === null);
+  context.db.transaction(() => {
+    for (const save of saves) save?.();
+    markSeen(context.db, feed.id, unmatched, context.clock().toISOString());
+  })();
+  return { newItems: fresh.length, matched: fresh.length - unmatched.length };
 }
 
 /**
- * Reads, analyses and stores one new item; returns whether it matched a watch term (the caller
- * remembers the others as seen).
+ * Reads and analyses one new item; resolves to the write that stores it when it mentions a
+ * watch term (run by the caller in the feed's transaction), or null when it does not.
  */
-async function storeItem(
+async function readItem(
   context: PollContext,
   feed: FeedRow,
   key: string,
   item: FeedItem,
   firstPoll: boolean,
-): Promise<boolean> {
+): Promise<(() => void) | null> {
   const { db, clock } = context;
   const source = {
     feedId: feed.id,
@@ -242,52 +245,52 @@ async function storeItem(
   };
   const itemCanonical = canonicalUrl(item.url);
   const known = itemCanonical ? findArticleIdByUrl(db, itemCanonical) : null;
-  if (known !== null) {
-    const now = clock();
-    addStorySource(db, known, source, {
-      now: now.toISOString(),
-      fresh: !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays),
-    });
-    return true;
-  }
+  if (known !== null)
+    return () => {
+      const now = clock();
+      addStorySource(db, known, source, {
+        now: now.toISOString(),
+        fresh: !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays),
+      });
+    };
 
   const body = await readArticle(context, item);
   const analysis = analyze(
     { title: item.title, text: body.text, url: item.url, publishedAt: item.publishedAt },
     context.rules,
   );
-  if (analysis.terms.length === 0) return false;
+  if (analysis.terms.length === 0) return null;
   const now = clock();
   const url = item.url ?? body.canonical ?? feed.url;
   const canonical = canonicalUrl(body.canonical) ?? itemCanonical ?? `${feed.url}#${key}`;
   const fresh =
     !firstPoll || isWithinBackfill(item.publishedAt, now, context.settings.backfillDays);
-  saveInStory(
-    db,
-    {
-      url,
-      canonicalUrl: canonical,
-      contentHash: contentFingerprint(item.title, body.text),
-      title: item.title || body.text.slice(0, 120),
-      summary: item.summary,
-      text: body.text,
-      textSource: body.method,
-      author: item.author ?? body.author,
-      lang: body.lang ?? feed.lang,
-      siteName: body.siteName,
-      publishedAt: item.publishedAt ?? body.publishedAt,
-      analysis,
-    },
-    source,
-    (story) =>
-      storyAnnouncement(story, analysis, {
-        fresh,
-        rules: context.settings.alerts,
-        destination: context.alertDestination,
-      }),
-    { now: now.toISOString(), fresh, windowMs: context.settings.stories.window },
-  );
-  return true;
+  return () =>
+    saveInStory(
+      db,
+      {
+        url,
+        canonicalUrl: canonical,
+        contentHash: contentFingerprint(item.title, body.text),
+        title: item.title || body.text.slice(0, 120),
+        summary: item.summary,
+        text: body.text,
+        textSource: body.method,
+        author: item.author ?? body.author,
+        lang: body.lang ?? feed.lang,
+        siteName: body.siteName,
+        publishedAt: item.publishedAt ?? body.publishedAt,
+        analysis,
+      },
+      source,
+      (story) =>
+        storyAnnouncement(story, analysis, {
+          fresh,
+          rules: context.settings.alerts,
+          destination: context.alertDestination,
+        }),
+      { now: now.toISOString(), fresh, windowMs: context.settings.stories.window },
+    );
 }
 
 /**

@@ -23,10 +23,24 @@ export function decodeHtmlEntities(text: string): string {
  * typography puts one before `:` and inside « ». Pure.
  */
 export function cleanLine(text: string): string {
-  return stripControlChars(text)
-    .replace(/[ \t\r\n\f\v]+/g, ' ')
+  return collapse(stripControlChars(text), LINE_SPACES, LINE_SPACES_TO_COLLAPSE, ' ')
     .trim()
     .normalize('NFC');
+}
+
+const LINE_SPACES = /[ \t\r\n\f\v]+/g;
+const LINE_SPACES_TO_COLLAPSE = /[\t\r\n\f\v]| {2}/;
+const SPACES = /[ \t\r\f\v]+/g;
+const SPACES_TO_COLLAPSE = /[\t\r\f\v]| {2}/;
+const AROUND_NEWLINE = /\s*\n\s*/g;
+
+/**
+ * `text.replace(runs, by)`, skipped when `changes` (a test for what `runs` would rewrite)
+ * finds nothing: a run of white space matches at every single space of a summary, and
+ * rebuilding the string for each of them dominated text cleanup on the polling path.
+ */
+function collapse(text: string, runs: RegExp, changes: RegExp, by: string): string {
+  return changes.test(text) ? text.replace(runs, by) : text;
 }
 
 /**
@@ -66,11 +80,9 @@ export function htmlToText(html: string): string {
 
 function joinLines(text: string): string {
   // Regexes rather than split/trim per line: this runs on every item of every feed.
-  return stripControlChars(text)
-    .replace(/\s*\n\s*/g, '\n')
-    .replace(/[ \t\r\f\v]+/g, ' ')
-    .trim()
-    .normalize('NFC');
+  const clean = stripControlChars(text);
+  const lines = clean.includes('\n') ? clean.replace(AROUND_NEWLINE, '\n') : clean;
+  return collapse(lines, SPACES, SPACES_TO_COLLAPSE, ' ').trim().normalize('NFC');
 }
 
 /** The text without the control characters XML 1.0 forbids (tab, LF and CR are kept). Pure. */

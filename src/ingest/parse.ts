@@ -112,7 +112,18 @@ const XML_SPECIAL = new RegExp(
  * module comment); CDATA sections and comments are left as they are. Pure.
  */
 export function repairXml(xml: string): string {
-  return xml.replace(XML_SPECIAL, repairReference);
+  // Most matches are CDATA sections and comments, kept as they are: the text is rebuilt only
+  // around what changes, and not at all when nothing does (no match is empty).
+  let repaired = '';
+  let copied = 0;
+  XML_SPECIAL.lastIndex = 0;
+  for (let match = XML_SPECIAL.exec(xml); match; match = XML_SPECIAL.exec(xml)) {
+    const replacement = repairReference(match[0], match[1], match[2], match[3]);
+    if (replacement === match[0]) continue;
+    repaired += xml.slice(copied, match.index) + replacement;
+    copied = match.index + match[0].length;
+  }
+  return copied === 0 ? xml : repaired + xml.slice(copied);
 }
 
 function repairReference(
@@ -279,8 +290,9 @@ function atomContentHtml(content: Node): string | null {
 }
 
 function publishedAt(element: RawItem): string | null {
+  const keys = Object.keys(element);
   for (const name of DATE_ELEMENTS) {
-    for (const key of Object.keys(element)) {
+    for (const key of keys) {
       if (key !== name && !key.endsWith(`:${name}`)) continue;
       const date = parseFeedDate(textOf(first(element[key])));
       if (date) return date;

@@ -113,6 +113,8 @@ function rfc822Instant(m: RegExpExecArray): string | null {
 }
 
 function foldMonth(name: string): string {
+  // Month names are nearly always ASCII, where decomposing and dropping marks changes nothing.
+  if (!/[\u0080-\uffff]/.test(name)) return name.toLowerCase();
   return name
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -23,24 +23,64 @@ export function decodeHtmlEntities(text: string): string {
  * typography puts one before `:` and inside « ». Pure.
  */
 export function cleanLine(text: string): string {
-  return collapse(stripControlChars(text), LINE_SPACES, LINE_SPACES_TO_COLLAPSE, ' ')
+  const clean = stripControlChars(text);
+  return (hasRunsToCollapse(clean, true) ? clean.replace(LINE_SPACES, ' ') : clean)
     .trim()
     .normalize('NFC');
 }
 
 const LINE_SPACES = /[ \t\r\n\f\v]+/g;
-const LINE_SPACES_TO_COLLAPSE = /[\t\r\n\f\v]| {2}/;
 const SPACES = /[ \t\r\f\v]+/g;
-const SPACES_TO_COLLAPSE = /[\t\r\f\v]| {2}/;
-const AROUND_NEWLINE = /\s*\n\s*/g;
 
 /**
- * `text.replace(runs, by)`, skipped when `changes` (a test for what `runs` would rewrite)
- * finds nothing: a run of white space matches at every single space of a summary, and
- * rebuilding the string for each of them dominated text cleanup on the polling path.
+ * Whether replacing runs of white space (space, tab, CR, FF, VT, and LF when `newlines`) with
+ * one space would change `text`. A single space between two words is such a run, so the
+ * replacement rebuilt every summary once per word; plain searches tell first whether it is
+ * needed, faster than one more pattern over the text.
  */
-function collapse(text: string, runs: RegExp, changes: RegExp, by: string): string {
-  return changes.test(text) ? text.replace(runs, by) : text;
+function hasRunsToCollapse(text: string, newlines: boolean): boolean {
+  return (
+    text.includes('  ') ||
+    text.includes('\t') ||
+    text.includes('\r') ||
+    text.includes('\f') ||
+    text.includes('\v') ||
+    (newlines && text.includes('\n'))
+  );
+}
+
+// What replacing each match of `\s*\n\s*` with a line break gives: each run of white space
+// holding a line break becomes that line break. Found from the line breaks themselves, where
+// the pattern was tried at every character.
+function joinAroundNewlines(text: string): string {
+  let joined = '';
+  let copied = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', copied)) {
+    let from = at;
+    while (from > copied && isJsSpace(text.charCodeAt(from - 1))) from--;
+    let to = at + 1;
+    while (to < text.length && isJsSpace(text.charCodeAt(to))) to++;
+    joined += `${text.slice(copied, from)}\n`;
+    copied = to;
+  }
+  return joined + text.slice(copied);
+}
+
+/** Whether a UTF-16 code unit is white space to `\s` (ECMAScript WhiteSpace and LineTerminator). */
+function isJsSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
 }
 
 /**
@@ -81,8 +121,10 @@ export function htmlToText(html: string): string {
 function joinLines(text: string): string {
   // Regexes rather than split/trim per line: this runs on every item of every feed.
   const clean = stripControlChars(text);
-  const lines = clean.includes('\n') ? clean.replace(AROUND_NEWLINE, '\n') : clean;
-  return collapse(lines, SPACES, SPACES_TO_COLLAPSE, ' ').trim().normalize('NFC');
+  const lines = clean.includes('\n') ? joinAroundNewlines(clean) : clean;
+  return (hasRunsToCollapse(lines, false) ? lines.replace(SPACES, ' ') : lines)
+    .trim()
+    .normalize('NFC');
 }
 
 /** The text without the control characters XML 1.0 forbids (tab, LF and CR are kept). Pure. */

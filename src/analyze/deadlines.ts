@@ -153,11 +153,18 @@ const MONTH_HEADS = [...new Set(Object.keys(EN_MONTHS).map((name) => name.slice(
  * letters /iu folds to f, i and n; English months are matched with their capital. Three plain
  * scans cost less than one scan for all three kinds.
  */
-const STARTS: Array<{ candidates: RegExp; ranks: number[]; digits: boolean }> = [
-  { candidates: /[0-9]+/g, ranks: [0, 2, 3, 4], digits: true },
-  { candidates: new RegExp(MONTH_HEADS.join('|'), 'g'), ranks: [1], digits: false },
-  { candidates: /[Ff][Ii][Nn]/g, ranks: [5, 6], digits: false },
+const STARTS: Array<{
+  candidates: RegExp;
+  ranks: (text: string, at: number, run: number) => number[];
+}> = [
+  { candidates: /[0-9]+/g, ranks: digitPatterns },
+  { candidates: new RegExp(MONTH_HEADS.join('|'), 'g'), ranks: () => [1] },
+  { candidates: /[Ff][Ii][Nn]/g, ranks: () => [5, 6] },
 ];
+const NO_PATTERN: number[] = [];
+const DAY_MONTH = [0, 2];
+const NUMERIC = [3];
+const ISO_DATE = [4];
 
 /**
  * Every pattern's matches, as `text.matchAll(pattern)` would list them, without running seven
@@ -166,32 +173,36 @@ const STARTS: Array<{ candidates: RegExp; ranks: number[]; digits: boolean }> = 
  */
 function patternMatches(text: string): Candidate[] {
   const found: Candidate[] = [];
-  for (const { candidates, ranks, digits } of STARTS) {
-    const resume = ranks.map(() => 0);
+  const resume = new Array<number>(PATTERNS.length).fill(0);
+  for (const { candidates, ranks } of STARTS) {
     for (const candidate of text.matchAll(candidates)) {
       const at = candidate.index;
-      if (digits && !mayStartDate(text, at, candidate[0].length)) continue;
-      ranks.forEach((rank, k) => {
-        if (at < (resume[k] as number)) return;
+      for (const rank of ranks(text, at, candidate[0].length)) {
+        if (at < (resume[rank] as number)) continue;
         const sticky = STICKY[rank] as RegExp;
         sticky.lastIndex = at;
         const match = sticky.exec(text);
-        if (!match) return;
+        if (!match) continue;
         const end = at + match[0].length;
-        resume[k] = end;
+        resume[rank] = end;
         found.push({ start: at, end, rank, match });
-      });
+      }
     }
   }
   return found;
 }
 
 /**
- * Whether a run of `run` digits at `at` can open a digit pattern: each starts with a day of one
- * or two digits, or with a year of four followed by « - ». Most runs (years, prices) cannot.
+ * The digit patterns that can start with the run of `run` digits at `at`, from what follows
+ * it: a day (one or two digits) then white space or « er »/"st"… for day-month dates, a day
+ * then « / » or « . » for numeric dates, four digits then « - » for ISO dates. Most runs
+ * (years, prices) start none.
  */
-function mayStartDate(text: string, at: number, run: number): boolean {
-  return run <= 2 || (run === 4 && text.charCodeAt(at + 4) === 45);
+function digitPatterns(text: string, at: number, run: number): number[] {
+  const next = text.charCodeAt(at + run);
+  if (run === 4) return next === 45 ? ISO_DATE : NO_PATTERN;
+  if (run > 2) return NO_PATTERN;
+  return next === 47 || next === 46 ? NUMERIC : DAY_MONTH;
 }
 
 function resolve(groups: Record<string, string | undefined>, anchor: number): string | null {

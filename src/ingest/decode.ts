@@ -17,6 +17,7 @@
  *   Latin-1 French text almost never forms valid UTF-8 (an `é` before an ASCII letter breaks it),
  *   while servers that label UTF-8 files `ISO-8859-1` by default are common.
  */
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import type { DecodedText, EncodingSource } from './types.ts';
 
@@ -97,7 +98,9 @@ export function decodeDocument(
   const declared = declaredEncoding(bytes, contentType, kind);
   if (declared.source === 'bom') return decoded(bytes, declared.name, 'bom');
   if (declared.name === UTF8) {
-    return keepsUtf8(utf8Stats(bytes))
+    // The native validity check settles the common case; counting sequences in JS is only
+    // needed when the bytes are not valid UTF-8 (it was a tenth of the parse time).
+    return isUtf8(bytes) || keepsUtf8(utf8Stats(bytes))
       ? decoded(bytes, UTF8, declared.source)
       : decoded(bytes, WINDOWS_1252, 'fallback');
   }

@@ -121,11 +121,13 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
     params.topic = query.topic;
   }
   if (query.since) {
-    // On the articles table it is a range of the date index; on FTS matches, a set taken from it.
+    // On the articles table it is a range of the date index; on FTS matches, a probe of the
+    // (id, date) index.
     filters.push((id) =>
       id === 'a.id'
         ? 'coalesce(a.published_at, a.first_seen_at) >= @since'
-        : `${id} IN (SELECT id FROM articles WHERE coalesce(published_at, first_seen_at) >= @since)`,
+        : `EXISTS (SELECT 1 FROM articles d INDEXED BY articles_date_by_id
+            WHERE d.id = ${id} AND coalesce(d.published_at, d.first_seen_at) >= @since)`,
     );
     params.since = query.since;
   }

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../store/db.ts';
 import { schemaVersion } from '../store/db.ts';
+import { send } from '../web/respond.ts';
 
 /** Why the server could not start: `HTTP_ADDRESS` (unreadable address) or `HTTP_LISTEN`. */
 export class HttpServerError extends Error {
@@ -205,22 +206,4 @@ async function respond(
     options.onError?.(error, path);
     send(req, res, 500, 'text/plain; charset=utf-8', 'internal error\n');
   }
-}
-
-function send(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  status: number,
-  contentType: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  const bytes = Buffer.from(body);
-  res.writeHead(status, {
-    'content-type': contentType,
-    'content-length': String(bytes.length),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(req.method === 'HEAD' ? undefined : bytes);
 }

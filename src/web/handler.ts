@@ -20,6 +20,7 @@ import { articleViews, termCountsBetween } from '../store/views.ts';
 import { renderAtom } from './atom.ts';
 import { filterQuery, parseFilters, type WebFilters } from './filters.ts';
 import { PAGE_CSP, renderPage, type WeeklyTermCounts } from './page.ts';
+import { COMMON_HEADERS, send } from './respond.ts';
 
 export interface WebDeps {
   db: Db;
@@ -168,30 +169,6 @@ function publicBase(req: http.IncomingMessage, deps: WebDeps): string {
   const prefix = header('x-forwarded-prefix').replace(/\/+$/, '');
   const safePrefix = /^(?:\/[\w.~-]+)*$/.test(prefix) ? prefix : '';
   return `${proto}://${host}${safePrefix}/`;
-}
-
-const COMMON_HEADERS = {
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-};
-
-function send(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  status: number,
-  contentType: string,
-  body: string,
-  headers: Record<string, string> = {},
-): void {
-  const bytes = Buffer.from(body);
-  res.writeHead(status, {
-    'content-type': contentType,
-    'content-length': String(bytes.length),
-    'cache-control': 'no-store',
-    ...COMMON_HEADERS,
-    ...headers,
-  });
-  res.end(req.method === 'HEAD' ? undefined : bytes);
 }
 
 /** Sends `body` with an ETag, answering 304 when the client already has it (feed readers poll). */

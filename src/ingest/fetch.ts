@@ -12,6 +12,7 @@
  * Failures are values: `{ ok: false, error }` with a stable `code`; nothing here throws.
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
+import type { LookupFunction } from 'node:net';
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import { Agent, request, errors as undiciErrors } from 'undici';
@@ -40,6 +41,8 @@ export interface FetcherOptions {
   now: () => number;
   /** Resolves a redirect target's host name to check where it points; injected for tests. */
   lookup: (hostname: string) => Promise<string[]>;
+  /** Name resolution used to connect (default the system's); tests inject one so no DNS query leaves the machine. */
+  connectLookup?: LookupFunction;
 }
 
 export const DEFAULT_FETCHER_OPTIONS: FetcherOptions = {
@@ -122,7 +125,10 @@ const FEED_ACCEPT =
 export function createFetcher(overrides: Partial<FetcherOptions> = {}): Fetcher {
   const options = { ...DEFAULT_FETCHER_OPTIONS, ...overrides };
   const agent = new Agent({
-    connect: { timeout: options.connectTimeoutMs },
+    connect: {
+      timeout: options.connectTimeoutMs,
+      ...(options.connectLookup ? { lookup: options.connectLookup } : {}),
+    },
     headersTimeout: options.headersTimeoutMs,
     bodyTimeout: options.bodyTimeoutMs,
     connections: options.perHost,

@@ -2,7 +2,7 @@
  * Case `digest`: `renderDigest` of a 500-article digest (every article shown, `maxArticles`
  * 500) into messages within Discord's limits. Target: ≤ 50 ms.
  */
-import type { TermId, TopicId } from '../src/analyze/types.ts';
+import { TERM_IDS, type TermId, type TopicId } from '../src/analyze/types.ts';
 import { limitViolations } from '../src/deliver/discord/limits.ts';
 import { renderDigest } from '../src/deliver/discord/render.ts';
 import type { ArticleView, DigestView } from '../src/deliver/types.ts';
@@ -10,7 +10,7 @@ import { frenchArticle, seededRandom } from './french.ts';
 import { type BenchOptions, type CaseResult, median, round, timeRuns } from './harness.ts';
 
 const ARTICLES = 500;
-const TERMS: TermId[] = ['health-data-hub', 'secnumcloud', 'ugap'];
+const TERMS = TERM_IDS;
 const TOPICS: TopicId[] = ['hebergement', 'certification', 'commande-publique', 'souverainete'];
 
 /** A digest window of `count` articles with titles, outlets, snippets, amounts. Pure. */

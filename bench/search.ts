@@ -3,7 +3,7 @@
  * and source filters) through `searchArticles` on the store case's 100k-article database.
  * Targets: p50 ≤ 3 ms, p99 ≤ 25 ms.
  */
-import type { TermId, TopicId } from '../src/analyze/types.ts';
+import { TERM_IDS, type TopicId } from '../src/analyze/types.ts';
 import { openDb } from '../src/store/db.ts';
 import { type SearchQuery, searchArticles } from '../src/store/search.ts';
 import { seededRandom } from './french.ts';
@@ -32,7 +32,7 @@ const WORDS = [
   'énergétique',
   'xylophone',
 ];
-const TERMS: TermId[] = ['health-data-hub', 'secnumcloud', 'ugap'];
+const TERMS = TERM_IDS;
 const TOPICS: TopicId[] = ['hebergement', 'commande-publique', 'souverainete', 'cybersecurite'];
 
 /** Query `i` of the 200: a deterministic mix of every query shape. Pure per seed. */

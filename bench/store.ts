@@ -8,7 +8,13 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Analysis, TermId, TopicId } from '../src/analyze/types.ts';
+import {
+  type Analysis,
+  TERM_IDS,
+  type TermId,
+  TOPIC_IDS,
+  type TopicId,
+} from '../src/analyze/types.ts';
 import { contentFingerprint, type NewArticle, saveMatchedArticle } from '../src/store/articles.ts';
 import { type Db, openDb } from '../src/store/db.ts';
 import { syncConfiguredFeeds } from '../src/store/feeds.ts';
@@ -22,17 +28,8 @@ const BATCHED = 500;
 const FEED_ITEMS = 50;
 const FEEDS = 50;
 const NOW = '2026-03-02T07:00:00.000Z';
-const TERMS: TermId[] = ['health-data-hub', 'secnumcloud', 'ugap'];
-const TOPICS: TopicId[] = [
-  'hebergement',
-  'certification',
-  'commande-publique',
-  'regulation',
-  'finances',
-  'donnees-sante',
-  'souverainete',
-  'cybersecurite',
-];
+const TERMS = TERM_IDS;
+const TOPICS = TOPIC_IDS;
 
 export interface StoredItem {
   article: NewArticle;

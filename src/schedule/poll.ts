@@ -13,6 +13,7 @@ import type { AlertRule, Settings } from '../config/schema.ts';
 import { decodeDocument } from '../ingest/decode.ts';
 import { extractArticle } from '../ingest/extract.ts';
 import type { FetchError, Fetcher } from '../ingest/fetch.ts';
+import { createLimiter } from '../ingest/limiter.ts';
 import { itemText, parseFeed } from '../ingest/parse.ts';
 import type { ExtractMethod, FeedItem, ParsedFeed } from '../ingest/types.ts';
 import { canonicalUrl } from '../ingest/url.ts';
@@ -81,12 +82,18 @@ export async function runPollCycle(
   onFeed?: (outcome: FeedOutcome) => void,
 ): Promise<CycleSummary> {
   const started = context.clock().getTime();
+  // A feed holds its slot from request to commit, not just while fetching: were only requests
+  // bounded, bodies fetched faster than they are parsed would pile up in memory.
+  const { concurrency, perHost } = context.settings.poll;
+  const pipeline = createLimiter({ global: concurrency, perKey: perHost });
   const outcomes = await Promise.all(
-    feeds.map(async (feed) => {
-      const outcome = await pollFeed(context, feed);
-      onFeed?.(outcome);
-      return outcome;
-    }),
+    feeds.map((feed) =>
+      pipeline.run(hostOf(feed.url), async () => {
+        const outcome = await pollFeed(context, feed);
+        onFeed?.(outcome);
+        return outcome;
+      }),
+    ),
   );
   const count = (status: FeedOutcome['status']) =>
     outcomes.filter((o) => o.status === status).length;
@@ -99,6 +106,15 @@ export async function runPollCycle(
     matched: outcomes.reduce((sum, o) => sum + o.matched, 0),
     durationMs: context.clock().getTime() - started,
   };
+}
+
+/** The limiter key of a feed: its host and port, or the whole URL when it is not one. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
 }
 
 function policyFor(feed: FeedRow, settings: Settings): BackoffPolicy {

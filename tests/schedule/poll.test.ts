@@ -265,3 +265,50 @@ describe('a feed that keeps failing', () => {
     }
   });
 });
+
+describe('poll cycle pipeline', () => {
+  it('keeps a feed in its slot until it is recorded, so fetched bodies cannot pile up', async () => {
+    const db = openDb(':memory:');
+    const feeds = ['a', 'b', 'c', 'd'].map((name) => ({
+      name,
+      url: `http://127.0.0.1:9/${name}.xml`,
+    }));
+    syncConfiguredFeeds(db, feeds, fixedNow.toISOString());
+    // At each request: how many feeds of the cycle were already recorded.
+    const recordedAtRequest: number[] = [];
+    const fetcher = {
+      fetch: async (url: string) => {
+        recordedAtRequest.push(listFeeds(db).filter((feed) => feed.lastPolledAt).length);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return {
+          ok: true as const,
+          status: 304 as const,
+          url,
+          body: Buffer.alloc(0),
+          contentType: null,
+          etag: null,
+          lastModified: null,
+          permanentRedirect: null,
+        };
+      },
+      close: async () => {},
+    };
+    const settings = settingsSchema.parse({ poll: { concurrency: 1 } });
+    const summary = await runPollCycle(
+      {
+        db,
+        fetcher,
+        rules: defaultAnalysisRules(),
+        settings,
+        alertDestination: () => 'console',
+        logger: silentLogger(),
+        clock: () => fixedNow,
+        random: () => 0.5,
+      },
+      activeFeeds(db),
+    );
+    db.close();
+    expect(summary.notModified).toBe(4);
+    expect(recordedAtRequest).toEqual([0, 1, 2, 3]);
+  });
+});

@@ -3,6 +3,7 @@
  * `{name, value, unit, target, ratio, pass}`), timing and percentile helpers, and where the
  * repository and ../shared are.
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -34,6 +35,19 @@ export const sharedDir = path.resolve(repoRoot, '../shared');
 /** Whether ../shared holds `relative` (third-party data is read in place, never copied). */
 export function sharedExists(relative: string): boolean {
   return existsSync(path.join(sharedDir, relative));
+}
+
+/**
+ * Compiles src/ into dist/ as `npm ci` does, so the cases that run Vigie as a user runs it
+ * (the CLI, the worker's poll) measure today's sources. Throws when the build fails.
+ */
+export function buildDist(): void {
+  const result = spawnSync('npm', ['run', '--silent', 'build'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (result.status !== 0)
+    throw new Error(`npm run build failed: ${result.stdout}${result.stderr}`);
 }
 
 /** Milliseconds since an arbitrary origin, for intervals only. */

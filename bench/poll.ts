@@ -1,20 +1,35 @@
 /**
  * Cases `poll-cold`, `poll-warm` and the poll growth rows: one Vigie cycle over N feeds × 50
  * full-text items served on 127.0.0.1, against the raw-libraries poll of the same feeds in the
- * same run. Each poller runs in a child process (bench/poll-child.ts); the feed servers run
+ * same run. Each poller runs in a child process (bench/poll-child.js, on the compiled dist/); the feed servers run
  * here. Targets (500 feeds): cold ≤ 3 × raw and ≤ 8 s, peak RSS ≤ 250 MB; warm ≤ 1.5 × raw.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { serveBenchFeeds } from './feeds.ts';
-import { type BenchOptions, type CaseResult, repoRoot, round } from './harness.ts';
-import type { PollChildResult, PollJob } from './poll-child.ts';
+import { type BenchOptions, buildDist, type CaseResult, repoRoot, round } from './harness.ts';
+
+/** What bench/poll-child.js is asked to do. */
+export interface PollJob {
+  mode: 'vigie' | 'raw';
+  feeds: { name: string; url: string }[];
+  dbPath: string;
+}
+
+/** What it prints: both cycles' wall times and summaries, and its peak RSS. */
+export interface PollChildResult {
+  coldMs: number;
+  warmMs: number;
+  cold: Record<string, number>;
+  warm: Record<string, number>;
+  maxRssMb: number;
+}
 
 const CHILD_TIMEOUT_MS = 180_000;
 
 /**
- * Runs bench/poll-child.ts on `job` and resolves to its result. With BENCH_CPU_PROF=DIR in the
+ * Runs bench/poll-child.js on `job` and resolves to its result. With BENCH_CPU_PROF=DIR in the
  * environment the child writes a V8 CPU profile there (for finding what dominates).
  */
 export function runPollChild(job: PollJob, jobFile: string): Promise<PollChildResult> {
@@ -24,7 +39,7 @@ export function runPollChild(job: PollJob, jobFile: string): Promise<PollChildRe
     : [];
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', path.join(repoRoot, 'bench/poll-child.ts'), jobFile],
+    [...profile, path.join(repoRoot, 'bench/poll-child.js'), jobFile],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'], timeout: CHILD_TIMEOUT_MS },
   );
   let output = '';
@@ -45,6 +60,7 @@ export function runPollChild(job: PollJob, jobFile: string): Promise<PollChildRe
 export async function benchPoll(options: BenchOptions, workDir: string): Promise<CaseResult[]> {
   const sizes = options.quick ? [20, 50] : [50, 200, 500];
   const largest = sizes[sizes.length - 1] as number;
+  buildDist();
   const served = await serveBenchFeeds(largest);
   const measured: { feeds: number; raw: PollChildResult; vigie: PollChildResult }[] = [];
   try {

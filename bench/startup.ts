@@ -7,7 +7,15 @@
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { type BenchOptions, type CaseResult, median, nowMs, repoRoot, round } from './harness.ts';
+import {
+  type BenchOptions,
+  buildDist,
+  type CaseResult,
+  median,
+  nowMs,
+  repoRoot,
+  round,
+} from './harness.ts';
 import { ensureBenchDb } from './store.ts';
 
 /** Milliseconds for one `node bin/vigie.js ARGS` run; throws when it fails. */
@@ -25,20 +33,10 @@ function runVigie(args: string[]): number {
   return ms;
 }
 
-/** Compiles dist/ as `npm ci` does; throws when the build fails. */
-function buildCli(): void {
-  const result = spawnSync('npm', ['run', '--silent', 'build'], {
-    cwd: repoRoot,
-    encoding: 'utf8',
-  });
-  if (result.status !== 0)
-    throw new Error(`npm run build failed: ${result.stdout}${result.stderr}`);
-}
-
 /** Runs the startup case; one row per command. */
 export async function benchStartup(options: BenchOptions, workDir: string): Promise<CaseResult[]> {
   const db = ensureBenchDb(options, workDir);
-  buildCli();
+  buildDist();
   const runs = options.quick ? 3 : 7;
   const measure = (args: string[]) => {
     runVigie(args); // one untimed run: the files are in the page cache, as for any later run

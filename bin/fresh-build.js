@@ -28,3 +28,17 @@ export function buildIsFresh(root = repoRoot) {
   }
   return true;
 }
+
+/**
+ * Imports `dist/NAME.js` when the build is fresh, else `src/NAME.ts` through tsx's loader
+ * (~300 ms more start-up): an edited source is never shadowed by a stale build.
+ */
+export async function runEntry(name) {
+  if (buildIsFresh()) {
+    await import(`../dist/${name}.js`);
+    return;
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import(`../src/${name}.ts`);
+}

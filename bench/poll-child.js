@@ -1,39 +1,27 @@
 /**
- * One poller in its own process, so its peak RSS is its own: `node --import tsx
- * bench/poll-child.ts JOB.json`. The job names the mode (`vigie` or `raw`), the feeds and, for
- * Vigie, the database file. It polls every feed twice — cold, then warm (conditional GET) — and
- * prints one JSON line: `{coldMs, warmMs, cold, warm, maxRssMb}`. Module loading and database
- * setup happen before the clock starts, for both modes alike.
+ * One poller in its own process, so its peak RSS is its own: `node bench/poll-child.js
+ * JOB.json`. Plain JavaScript on the compiled dist/ (bench/poll.ts builds it first), as the
+ * worker runs (`npm start`): a TypeScript loader would add ~35 MB to both pollers' RSS. The job
+ * (`PollJob` in bench/poll.ts) names the mode (`vigie` or `raw`), the feeds and, for Vigie, the
+ * database file. It polls every feed twice — cold, then warm (conditional GET) — and prints one
+ * JSON line: `{coldMs, warmMs, cold, warm, maxRssMb}`. Module loading and database setup happen
+ * before the clock starts, for both modes alike.
  */
 import { readFileSync } from 'node:fs';
 import Parser from 'rss-parser';
 import { Agent, request } from 'undici';
 
-export interface PollJob {
-  mode: 'vigie' | 'raw';
-  feeds: { name: string; url: string }[];
-  dbPath: string;
-}
-
-export interface PollChildResult {
-  coldMs: number;
-  warmMs: number;
-  cold: Record<string, number>;
-  warm: Record<string, number>;
-  maxRssMb: number;
-}
-
 /** The anchor: undici + rss-parser, 8 requests in flight, nothing else (no store, no analysis). */
-async function rawPoller(feeds: PollJob['feeds']) {
+function rawPoller(feeds) {
   const agent = new Agent({ connections: 8 });
   const parser = new Parser();
-  const etags = new Map<string, string>();
+  const etags = new Map();
   const cycle = async () => {
     const counts = { fetched: 0, notModified: 0, failed: 0, items: 0 };
     let next = 0;
     const worker = async () => {
       while (next < feeds.length) {
-        const feed = feeds[next++] as PollJob['feeds'][number];
+        const feed = feeds[next++];
         const etag = etags.get(feed.url);
         const response = await request(feed.url, {
           dispatcher: agent,
@@ -51,7 +39,7 @@ async function rawPoller(feeds: PollJob['feeds']) {
           counts.items += (await parser.parseString(text)).items.length;
           counts.fetched += 1;
         } catch (error) {
-          process.stderr.write(`raw: ${feed.url}: ${(error as Error).message}\n`);
+          process.stderr.write(`raw: ${feed.url}: ${error.message}\n`);
           counts.failed += 1;
         }
       }
@@ -63,14 +51,14 @@ async function rawPoller(feeds: PollJob['feeds']) {
 }
 
 /** Vigie's own cycle, wired as `openApp` wires it, with the default settings. */
-async function vigiePoller(job: PollJob) {
-  const { defaultAnalysisRules } = await import('../src/analyze/load.ts');
-  const { settingsSchema } = await import('../src/config/schema.ts');
-  const { createFetcher } = await import('../src/ingest/fetch.ts');
-  const { silentLogger } = await import('../src/log.ts');
-  const { runPollCycle } = await import('../src/schedule/poll.ts');
-  const { openDb } = await import('../src/store/db.ts');
-  const { activeFeeds, syncConfiguredFeeds } = await import('../src/store/feeds.ts');
+async function vigiePoller(job) {
+  const { defaultAnalysisRules } = await import('../dist/analyze/load.js');
+  const { settingsSchema } = await import('../dist/config/schema.js');
+  const { createFetcher } = await import('../dist/ingest/fetch.js');
+  const { silentLogger } = await import('../dist/log.js');
+  const { runPollCycle } = await import('../dist/schedule/poll.js');
+  const { openDb } = await import('../dist/store/db.js');
+  const { activeFeeds, syncConfiguredFeeds } = await import('../dist/store/feeds.js');
   const settings = settingsSchema.parse({});
   const db = openDb(job.dbPath);
   syncConfiguredFeeds(db, job.feeds, new Date().toISOString());
@@ -104,9 +92,9 @@ async function vigiePoller(job: PollJob) {
   };
 }
 
-async function main(): Promise<void> {
-  const job = JSON.parse(readFileSync(process.argv[2] as string, 'utf8')) as PollJob;
-  const poller = job.mode === 'raw' ? await rawPoller(job.feeds) : await vigiePoller(job);
+async function main() {
+  const job = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+  const poller = job.mode === 'raw' ? rawPoller(job.feeds) : await vigiePoller(job);
   let started = performance.now();
   const cold = await poller.cycle();
   const coldMs = performance.now() - started;
@@ -114,14 +102,8 @@ async function main(): Promise<void> {
   const warm = await poller.cycle();
   const warmMs = performance.now() - started;
   await poller.close();
-  const result: PollChildResult = {
-    coldMs,
-    warmMs,
-    cold,
-    warm,
-    maxRssMb: process.resourceUsage().maxRSS / 1024,
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
+  const maxRssMb = process.resourceUsage().maxRSS / 1024;
+  process.stdout.write(`${JSON.stringify({ coldMs, warmMs, cold, warm, maxRssMb })}\n`);
 }
 
 await main();

@@ -13,7 +13,15 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +29,7 @@ import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, type ExpectStatic, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.ts';
 import { rssFeed } from '../support/feed-builder.ts';
 import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
@@ -119,10 +127,11 @@ function workerRoot(feedUrl: string): string {
       'backfillDays: 30',
       'poll:',
       '  fetchArticles: false',
+      // Every second: a phase waits at most about a second for the next digest or email run.
       'digest:',
-      '  cron: "*/2 * * * * *"',
+      '  cron: "* * * * * *"',
       'email:',
-      '  cron: "*/2 * * * * *"',
+      '  cron: "* * * * * *"',
       'alerts:',
       '  - name: Health Data Hub',
       '    terms: [health-data-hub]',
@@ -167,6 +176,28 @@ function startWorker(root: string, env: Record<string, string>): WorkerProcess {
 async function kill(worker: WorkerProcess): Promise<void> {
   worker.child.kill('SIGKILL');
   await worker.exit;
+}
+
+const alive = (worker: WorkerProcess | null): worker is WorkerProcess =>
+  worker !== null && worker.child.exitCode === null && worker.child.signalCode === null;
+
+/**
+ * Resolves once the worker's main thread sleeps in SQLite's busy handler, i.e. it is waiting for
+ * the write lock the test holds: on Linux its `wchan` is then `hrtimer_nanosleep` (an idle event
+ * loop waits in `epoll_wait` instead). Where /proc is missing, gives it 300 ms.
+ */
+async function blockedOnWriteLock(worker: WorkerProcess): Promise<void> {
+  const wchan = `/proc/${worker.child.pid}/wchan`;
+  if (!existsSync(wchan)) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return;
+  }
+  await waitFor(
+    () => readFileSync(wchan, 'utf8').includes('nanosleep'),
+    'the worker to wait for the write lock',
+  ).catch((error: Error) => {
+    throw new Error(`${error.message}\n${worker.log()}`);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -238,14 +269,117 @@ const ARTICLES = [
   },
 ];
 
+// ---------------------------------------------------------------------------------------------
+// One rig per test: its own fake Discord (it remembers nonces), gate, SMTP sink and worker root,
+// so the two crash scenarios share nothing but the (read-only) feed server and run side by side.
+
+interface Rig {
+  readonly dbFile: string;
+  readonly discord: FakeDiscord;
+  readonly gate: DiscordGate;
+  readonly sink: HoldingSink;
+  /** Starts the worker on this rig's root (the previous one must be dead). */
+  start(): WorkerProcess;
+  /** Restarts without any trap and waits until every delivery is sent, then stops cleanly. */
+  finish(expect: ExpectStatic): Promise<void>;
+  /** In how many messages to `channel` the article at `marker` appears. */
+  announcements(channel: string, marker: string): number;
+  /** The distinct Message-IDs of the emails to `recipient` showing the article at `marker`. */
+  emailIds(recipient: string, marker: string): Set<string | undefined>;
+  /** Transmissions of the daily email to each of RECIPIENTS, as the relay saw them. */
+  transmissions(): number[];
+  close(): Promise<void>;
+}
+
+async function startRig(feedUrl: string): Promise<Rig> {
+  const root = workerRoot(feedUrl);
+  const dbFile = path.join(root, 'vigie.db');
+  const discord = await startFakeDiscord({ channelIds: [DIGEST_CHANNEL, ALERT_CHANNEL] });
+  const gate = await startDiscordGate(discord);
+  const sink = await startHoldingSink();
+  const env = {
+    DISCORD_TOKEN: discord.token,
+    DISCORD_CHANNEL_ID: DIGEST_CHANNEL,
+    DISCORD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
+    DISCORD_API_BASE: gate.apiBase,
+    SMTP_URL: sink.url,
+    MAIL_FROM: 'Vigie <vigie@vigie.test>',
+    MAIL_TO: RECIPIENTS.join(','),
+  };
+  let worker: WorkerProcess | null = null;
+  const rig: Rig = {
+    dbFile,
+    discord,
+    gate,
+    sink,
+    start() {
+      if (alive(worker)) throw new Error('the previous worker is still running');
+      worker = startWorker(root, env);
+      return worker;
+    },
+    async finish(expect) {
+      const current = rig.start();
+      await waitFor(
+        () => {
+          const rows = outbox(dbFile);
+          return (
+            rows.filter((row) => row.kind === 'email').length === RECIPIENTS.length &&
+            rows.some((row) => row.kind === 'digest') &&
+            rows.every((row) => row.status === 'sent')
+          );
+        },
+        'every delivery sent after the restart',
+        20_000,
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}\n${JSON.stringify(outbox(dbFile))}\n${current.log()}`);
+      });
+      // main.ts handles SIGTERM from before the Discord login: a clean stop at any point.
+      current.child.kill('SIGTERM');
+      expect(await current.exit, current.log()).toBe(0);
+    },
+    announcements: (channel, marker) =>
+      (discord.messages.get(channel) ?? []).filter((message) =>
+        JSON.stringify(message.body).includes(marker),
+      ).length,
+    emailIds: (recipient, marker) =>
+      new Set(
+        sink.received
+          .filter((mail) => mail.to.includes(recipient) && `${mail.parsed.html}`.includes(marker))
+          .map((mail) => mail.parsed.messageId),
+      ),
+    transmissions: () =>
+      RECIPIENTS.map(
+        (recipient) => sink.received.filter((mail) => mail.to.includes(recipient)).length,
+      ),
+    async close() {
+      if (alive(worker)) await kill(worker);
+      await sink.close();
+      await gate.close();
+      await discord.close();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}
+
+function expectExactlyOnce(rig: Rig, expect: ExpectStatic): void {
+  for (const article of ARTICLES) {
+    const marker = `/articles/${article.slug}`;
+    expect(rig.announcements(DIGEST_CHANNEL, marker), `${article.slug} in the digest`).toBe(1);
+    expect(rig.announcements(ALERT_CHANNEL, marker), `${article.slug} alerts`).toBe(
+      article.alert ? 1 : 0,
+    );
+    for (const recipient of RECIPIENTS)
+      expect(rig.emailIds(recipient, marker).size, `${article.slug} emails to ${recipient}`).toBe(
+        1,
+      );
+  }
+}
+
 describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
   let feeds: FeedServer;
-  let discord: FakeDiscord;
-  let gate: DiscordGate;
-  let sink: HoldingSink;
-  let worker: WorkerProcess | null = null;
-  const roots: string[] = [];
-  let transmissions: number[] = [];
+  /** Daily-email transmissions per recipient in the "sent, not marked" case; null until known. */
+  let transmissions: number[] | null = null;
 
   beforeAll(async () => {
     feeds = await startFeedServer();
@@ -266,171 +400,104 @@ describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
     });
   });
 
-  // A fresh fake Discord per test: it remembers nonces, and each test's outbox ids start at 1.
-  beforeEach(async () => {
-    discord = await startFakeDiscord({ channelIds: [DIGEST_CHANNEL, ALERT_CHANNEL] });
-    gate = await startDiscordGate(discord);
-    sink = await startHoldingSink();
-  });
-
-  afterEach(async () => {
-    if (worker && worker.child.exitCode === null && worker.child.signalCode === null)
-      await kill(worker);
-    worker = null;
-    await sink.close();
-    await gate.close();
-    await discord.close();
-  });
-
   afterAll(async () => {
     await feeds.close();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
   });
 
-  const env = () => ({
-    DISCORD_TOKEN: discord.token,
-    DISCORD_CHANNEL_ID: DIGEST_CHANNEL,
-    DISCORD_ALERT_CHANNEL_ID: ALERT_CHANNEL,
-    DISCORD_API_BASE: gate.apiBase,
-    SMTP_URL: sink.url,
-    MAIL_FROM: 'Vigie <vigie@vigie.test>',
-    MAIL_TO: RECIPIENTS.join(','),
-  });
-
-  /** Restarts without any trap and waits until every delivery is sent. */
-  async function finish(root: string): Promise<void> {
-    const dbFile = path.join(root, 'vigie.db');
-    worker = startWorker(root, env());
-    await waitFor(
-      () => {
-        const rows = outbox(dbFile);
-        return (
-          rows.filter((row) => row.kind === 'email').length === RECIPIENTS.length &&
-          rows.some((row) => row.kind === 'digest') &&
-          rows.every((row) => row.status === 'sent')
-        );
-      },
-      'every delivery sent after the restart',
-      20_000,
-    ).catch((error: Error) => {
-      throw new Error(`${error.message}\n${JSON.stringify(outbox(dbFile))}\n${worker?.log()}`);
-    });
-    // main.ts installs its SIGTERM handler only once the Discord login is done ("Vigie started").
-    const started = worker;
-    await waitFor(
-      () => started.log().includes('Vigie started'),
-      'the worker to finish starting',
-      20_000,
-    );
-    worker.child.kill('SIGTERM');
-    expect(await worker.exit).toBe(0);
-  }
-
-  /** Each article, per destination, in how many messages it appears. */
-  function announcements(channel: string, marker: string): number {
-    return (discord.messages.get(channel) ?? []).filter((message) =>
-      JSON.stringify(message.body).includes(marker),
-    ).length;
-  }
-  function emailsTo(recipient: string, marker: string): ParsedMail[] {
-    return sink.received
-      .filter((mail) => mail.to.includes(recipient) && `${mail.parsed.html}`.includes(marker))
-      .map((mail) => mail.parsed);
-  }
-
-  function expectExactlyOnce(): void {
-    for (const article of ARTICLES) {
-      const marker = `/articles/${article.slug}`;
-      expect(announcements(DIGEST_CHANNEL, marker), `${article.slug} in the digest`).toBe(1);
-      expect(announcements(ALERT_CHANNEL, marker), `${article.slug} alerts`).toBe(
-        article.alert ? 1 : 0,
-      );
-      for (const recipient of RECIPIENTS) {
-        const ids = new Set(emailsTo(recipient, marker).map((mail) => mail.messageId));
-        expect(ids.size, `${article.slug} emails to ${recipient}`).toBe(1);
-      }
-    }
-  }
-
-  it('killed between claiming and sending: each article once per destination after restart', async () => {
-    const root = workerRoot(feeds.url('/sante.xml'));
-    roots.push(root);
-    const dbFile = path.join(root, 'vigie.db');
+  it.concurrent('killed between claiming and sending: each article once per destination after restart', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const rig = await startRig(feeds.url('/sante.xml'));
+    onTestFinished(() => rig.close());
 
     // 1. The first Discord post is swallowed: the alert is claimed, nothing reaches Discord.
-    const discordHeld = gate.arm('swallow');
-    worker = startWorker(root, env());
+    const discordHeld = rig.gate.arm('swallow');
+    let worker = rig.start();
     await discordHeld.reached;
-    expect(outbox(dbFile).some((row) => row.kind === 'alert' && row.status === 'sending')).toBe(
+    expect(outbox(rig.dbFile).some((row) => row.kind === 'alert' && row.status === 'sending')).toBe(
       true,
     );
     await kill(worker);
 
     // 2. Discord works again; the first email is held at MAIL FROM, then the worker dies.
-    const smtpHeld = sink.arm('swallow');
-    worker = startWorker(root, env());
+    const smtpHeld = rig.sink.arm('swallow');
+    worker = rig.start();
     await smtpHeld.reached;
-    expect(outbox(dbFile).some((row) => row.kind === 'email' && row.status === 'sending')).toBe(
+    expect(outbox(rig.dbFile).some((row) => row.kind === 'email' && row.status === 'sending')).toBe(
       true,
     );
     await kill(worker);
-    expect(sink.received).toHaveLength(0);
+    expect(rig.sink.received).toHaveLength(0);
 
     // 3. Nothing in the way.
-    await finish(root);
-    expectExactlyOnce();
-    expect(sink.received).toHaveLength(RECIPIENTS.length);
+    await rig.finish(expect);
+    expectExactlyOnce(rig, expect);
+    expect(rig.sink.received).toHaveLength(RECIPIENTS.length);
   }, 60_000);
 
-  it('killed between sending and marking: Discord dedupes by nonce, mail keeps one Message-ID', async () => {
-    const root = workerRoot(feeds.url('/sante.xml'));
-    roots.push(root);
-    const dbFile = path.join(root, 'vigie.db');
+  it.concurrent('killed between sending and marking: Discord dedupes by nonce, mail keeps one Message-ID', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const rig = await startRig(feeds.url('/sante.xml'));
+    onTestFinished(() => rig.close());
+    let lock: { release(): void } | null = null;
+    onTestFinished(() => lock?.release());
 
     // 1. Discord creates the alert; the worker cannot record it (the test holds the write lock).
-    let lock: { release(): void } | null = null;
-    const discordSent = gate.arm('after-send', () => {
-      lock = lockDatabase(dbFile);
+    const discordSent = rig.gate.arm('after-send', () => {
+      lock = lockDatabase(rig.dbFile);
     });
-    worker = startWorker(root, env());
+    let worker = rig.start();
     await discordSent.reached;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await blockedOnWriteLock(worker);
     await kill(worker);
     (lock as { release(): void } | null)?.release();
-    expect(discord.messages.get(ALERT_CHANNEL)).toHaveLength(1);
-    expect(outbox(dbFile)).toContainEqual(
+    lock = null;
+    expect(rig.discord.messages.get(ALERT_CHANNEL)).toHaveLength(1);
+    expect(outbox(rig.dbFile)).toContainEqual(
       expect.objectContaining({ kind: 'alert', status: 'sending', partsSent: 0 }),
     );
 
-    // 2. The relay accepts the first email; the worker cannot mark it sent.
-    lock = null;
-    const smtpSent = sink.arm('after-send', () => {
-      lock = lockDatabase(dbFile);
+    // 2. The relay accepts the first email (its 250 goes out); the worker cannot mark it sent.
+    const smtpSent = rig.sink.arm('after-send', () => {
+      lock = lockDatabase(rig.dbFile);
     });
-    worker = startWorker(root, env());
+    worker = rig.start();
     await smtpSent.reached;
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await blockedOnWriteLock(worker);
     await kill(worker);
     (lock as { release(): void } | null)?.release();
-    expect(sink.received).toHaveLength(1);
-    expect(outbox(dbFile)).toContainEqual(
+    lock = null;
+    expect(rig.sink.received).toHaveLength(1);
+    expect(outbox(rig.dbFile)).toContainEqual(
       expect.objectContaining({ kind: 'email', status: 'sending' }),
     );
 
     // 3. Nothing in the way.
-    await finish(root);
-    expectExactlyOnce();
-    expect(discord.messages.get(ALERT_CHANNEL)).toHaveLength(2);
-    transmissions = RECIPIENTS.map(
-      (recipient) => sink.received.filter((mail) => mail.to.includes(recipient)).length,
-    );
+    await rig.finish(expect);
+    expectExactlyOnce(rig, expect);
+    expect(rig.discord.messages.get(ALERT_CHANNEL)).toHaveLength(2);
+    transmissions = rig.transmissions();
   }, 60_000);
 
-  // BUG (design limit, src/deliver/dispatch.ts dispatchDue → deliverEmail): SMTP has no nonce, so
-  // a kill after the relay's 250 and before markSent resends the daily email on restart. The
-  // Message-ID is stable (receivers can fold the copies, checked above), but the relay gets the
-  // message twice. Depends on the previous test, which records the counts.
+  // KNOWN DOUBLE (a limit of SMTP, not a bug to fix in dispatch.ts). The window: the relay has
+  // answered 250 to the end of DATA, so it has taken the message for delivery (RFC 5321 §4.1.1.4),
+  // and the worker dies before dispatchDue's markSent commits. On restart recoverInFlight puts the
+  // `sending` row back to `pending` and the same payload goes out again: the relay, and that
+  // recipient, get the message twice. The copies carry the same Message-ID (dailyMessageId: day
+  // and recipients), checked above, so mail clients and stores that fold by Message-ID (Gmail
+  // for one) show it once; others show two identical emails. No sender-side design closes the
+  // window: SMTP has no idempotency key and no way to ask a relay whether it already holds a
+  // message, and marking the row sent before the final "." would turn this double into a loss,
+  // which the issue forbids. Discord does not have the problem: the nonce makes it dedupe.
+  //
+  // `it.fails` stays green only while the double is really observed: without the counts from the
+  // case above (it failed or did not run) this returns normally, which `it.fails` reports as a
+  // failure.
   it.fails('the relay receives each daily email once even when killed between its 250 and the mark', () => {
+    if (transmissions === null) return;
     expect(transmissions).toEqual(RECIPIENTS.map(() => 1));
   });
 });

@@ -40,6 +40,67 @@ function seededFile(name: string): string {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+type Run = Pick<ReturnType<typeof vigie>, 'status' | 'stdout' | 'stderr'>;
+
+/** `vigie(…)` without blocking: the run goes on while other cases use the event loop. */
+function vigieLater(dbFile: string, ...args: string[]): Promise<Run> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, VIGIE_DB: dbFile, LOG_LEVEL: 'silent' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 20_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/**
+ * `vigie poll --once` on a database another process holds an exclusive write transaction on, as
+ * a stuck tool would. Started before the other cases: it waits out the 5 s busy timeout while
+ * they run, and the cases at the end of the file read its outcome.
+ */
+interface LockedRun {
+  file: string;
+  run: Run;
+  /** From the spawn to the exit. */
+  elapsedMs: number;
+}
+let lockedRun: Promise<LockedRun>;
+
+beforeAll(async () => {
+  const file = seededFile('verrouillee.db');
+  const holder = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
+       const db = new D(${JSON.stringify(file)});
+       db.exec('BEGIN EXCLUSIVE'); db.exec("UPDATE feeds SET name = name");
+       process.stdout.write('locked\\n'); setTimeout(() => {}, 30000);`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
+  const sources = path.join(dir, 'aucune-source.yml');
+  writeFileSync(sources, 'feeds: []\n');
+  const started = Date.now();
+  lockedRun = vigieLater(file, 'poll', '--once', '--sources', sources)
+    .then((run) => ({ file, run, elapsedMs: Date.now() - started }))
+    .finally(() => holder.kill('SIGKILL'));
+  // Settled here too, so a failure is reported by the cases that await it, not as unhandled.
+  lockedRun.catch(() => {});
+});
+
 describe('a database Vigie cannot use', () => {
   it('names the file and the reason when its folder cannot be created', () => {
     const blocker = path.join(dir, 'un-fichier');
@@ -71,44 +132,6 @@ describe('a database Vigie cannot use', () => {
       }
     },
   );
-
-  let lockedRun: ReturnType<typeof vigie> | null = null;
-  let lockedFile = '';
-
-  it('gives up on a locked database after the busy timeout, exit 1, no stack trace', async () => {
-    lockedFile = seededFile('verrouillee.db');
-    // Another process holds an exclusive write transaction, as a stuck tool would.
-    const holder = spawn(
-      process.execPath,
-      [
-        '-e',
-        `const D = require(${JSON.stringify(createRequire(import.meta.url).resolve('better-sqlite3'))});
-         const db = new D(${JSON.stringify(lockedFile)});
-         db.exec('BEGIN EXCLUSIVE'); db.exec("UPDATE feeds SET name = name");
-         process.stdout.write('locked\\n'); setTimeout(() => {}, 30000);`,
-      ],
-      { stdio: ['ignore', 'pipe', 'inherit'] },
-    );
-    await new Promise<void>((resolve) => holder.stdout?.once('data', () => resolve()));
-    try {
-      const sources = path.join(dir, 'aucune-source.yml');
-      writeFileSync(sources, 'feeds: []\n');
-      const started = Date.now();
-      lockedRun = vigie(lockedFile, 'poll', '--once', '--sources', sources);
-      expect(lockedRun.status).toBe(1);
-      expect(lockedRun.stderr).toMatch(/^vigie: .*database is locked/m);
-      expect(lockedRun.stderr).not.toMatch(/\n\s+at /);
-      expect(Date.now() - started).toBeLessThan(15_000);
-    } finally {
-      holder.kill('SIGKILL');
-    }
-  }, 30_000);
-
-  // Was a bug: the first write (seeding feeds) was outside openDb's error wrapping, so the user
-  // read only "vigie: database is locked", with no file and no hint.
-  it('names the locked database file in the error', () => {
-    expect(lockedRun?.stderr).toContain(lockedFile);
-  });
 });
 
 describe('reads while the worker writes (WAL)', () => {
@@ -165,4 +188,21 @@ describe('vigie backup', () => {
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/is the database itself/);
   });
+});
+
+describe('a database locked by another process', () => {
+  it('gives up on a locked database after the busy timeout, exit 1, no stack trace', async () => {
+    const { run, elapsedMs } = await lockedRun;
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^vigie: .*database is locked/m);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+    expect(elapsedMs).toBeLessThan(15_000);
+  }, 30_000);
+
+  // Was a bug: the first write (seeding feeds) was outside openDb's error wrapping, so the user
+  // read only "vigie: database is locked", with no file and no hint.
+  it('names the locked database file in the error', async () => {
+    const { run, file } = await lockedRun;
+    expect(run.stderr).toContain(file);
+  }, 30_000);
 });

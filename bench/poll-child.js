@@ -5,7 +5,9 @@
  * (`PollJob` in bench/poll.ts) names the mode (`vigie` or `raw`), the feeds and, for Vigie, the
  * database file. It polls every feed twice — cold, then warm (conditional GET) — and prints one
  * JSON line: `{coldMs, warmMs, cold, warm, maxRssMb}`. Module loading and database setup happen
- * before the clock starts, for both modes alike.
+ * before the clock starts, for both modes alike. Between the cycles both pollers drop their
+ * sockets, as the worker's next poll finds them after the interval: otherwise the poller whose
+ * cold cycle ended sooner would keep more of its keep-alive connections (4 s idle timeout).
  */
 import { readFileSync } from 'node:fs';
 import Parser from 'rss-parser';
@@ -13,7 +15,7 @@ import { Agent, request } from 'undici';
 
 /** The anchor: undici + rss-parser, 8 requests in flight, nothing else (no store, no analysis). */
 function rawPoller(feeds) {
-  const agent = new Agent({ connections: 8 });
+  let agent = new Agent({ connections: 8 });
   const parser = new Parser();
   const etags = new Map();
   const cycle = async () => {
@@ -47,7 +49,11 @@ function rawPoller(feeds) {
     await Promise.all(Array.from({ length: 8 }, worker));
     return counts;
   };
-  return { cycle, close: () => agent.close() };
+  const dropSockets = async () => {
+    await agent.close();
+    agent = new Agent({ connections: 8 });
+  };
+  return { cycle, dropSockets, close: () => agent.close() };
 }
 
 /** Vigie's own cycle, wired as `openApp` wires it, with the default settings. */
@@ -63,16 +69,17 @@ async function vigiePoller(job) {
   const db = openDb(job.dbPath);
   syncConfiguredFeeds(db, job.feeds, new Date().toISOString());
   const { poll } = settings;
-  const fetcher = createFetcher({
-    concurrency: poll.concurrency,
-    perHost: poll.perHost,
-    totalTimeoutMs: poll.timeout,
-    maxBytes: poll.maxBytes,
-    maxRedirects: poll.maxRedirects,
-  });
+  const newFetcher = () =>
+    createFetcher({
+      concurrency: poll.concurrency,
+      perHost: poll.perHost,
+      totalTimeoutMs: poll.timeout,
+      maxBytes: poll.maxBytes,
+      maxRedirects: poll.maxRedirects,
+    });
   const context = {
     db,
-    fetcher,
+    fetcher: newFetcher(),
     rules: defaultAnalysisRules(),
     settings,
     alertDestination: () => 'console',
@@ -85,8 +92,12 @@ async function vigiePoller(job) {
       const { durationMs: _, ...summary } = await runPollCycle(context, activeFeeds(db));
       return summary;
     },
+    dropSockets: async () => {
+      await context.fetcher.close();
+      context.fetcher = newFetcher();
+    },
     close: async () => {
-      await fetcher.close();
+      await context.fetcher.close();
       db.close();
     },
   };
@@ -98,6 +109,7 @@ async function main() {
   let started = performance.now();
   const cold = await poller.cycle();
   const coldMs = performance.now() - started;
+  await poller.dropSockets();
   started = performance.now();
   const warm = await poller.cycle();
   const warmMs = performance.now() - started;

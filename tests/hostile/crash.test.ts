@@ -1,15 +1,16 @@
 /**
- * Issue 10, "Deliveries": the real worker (`node --import tsx src/main.ts`) is killed with
- * SIGKILL between claiming a delivery and sending it, and between sending it and marking it
- * sent, then restarted. Every article must reach every destination exactly once, as counted by
- * the fake Discord and the SMTP sink.
+ * Issue 10, "Deliveries": the real worker (src/main.ts as a child process, compiled ahead by
+ * `compileVigie` rather than through the tsx loader at each start) is killed with SIGKILL
+ * between claiming a delivery and sending it, and between sending it and marking it sent, then
+ * restarted. Every article must reach every destination exactly once, as counted by the fake
+ * Discord and the SMTP sink. The two scenarios run side by side, each on its own rig.
  *
  * How the kill lands in the right window:
  * - "claimed, not sent": a gate in front of the fake Discord (or the SMTP sink's MAIL FROM)
  *   swallows the request and never answers; the outbox row is `sending` when the kill comes.
  * - "sent, not marked": the gate lets Discord create the message (the sink accepts the mail),
  *   then the test takes SQLite's write lock before the worker reads the answer, so its
- *   `confirmPart`/`markSent` waits on the lock; the kill comes while it waits.
+ *   `confirmPart`/`markSent` waits on the lock; the kill comes once it is seen waiting.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -25,7 +26,6 @@ import {
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import { type ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
@@ -34,6 +34,8 @@ import { type FakeDiscord, startFakeDiscord } from '../support/fake-discord.ts';
 import { rssFeed } from '../support/feed-builder.ts';
 import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
 import {
+  type CompiledVigie,
+  compileVigie,
   type DiscordGate,
   type GateMode,
   hdhStoryHtml,
@@ -42,7 +44,6 @@ import {
 } from '../support/hostile.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
-const tsxLoader = pathToFileURL(path.join(repoRoot, 'node_modules/tsx/dist/loader.mjs')).href;
 const DIGEST_CHANNEL = '1300000000000000001';
 const ALERT_CHANNEL = '1300000000000000002';
 const RECIPIENTS = ['equipe@vigie.test', 'direction@vigie.test'];
@@ -145,23 +146,19 @@ function workerRoot(feedUrl: string): string {
   return root;
 }
 
-function startWorker(root: string, env: Record<string, string>): WorkerProcess {
-  const child = spawn(
-    process.execPath,
-    ['--import', tsxLoader, path.join(repoRoot, 'src/main.ts')],
-    {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH,
-        LOG_LEVEL: 'info',
-        VIGIE_HTTP: '127.0.0.1:0',
-        VIGIE_SOURCES: path.join(root, 'sources.yml'),
-        VIGIE_DB: path.join(root, 'vigie.db'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+function startWorker(main: string, root: string, env: Record<string, string>): WorkerProcess {
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env: {
+      PATH: process.env.PATH,
+      LOG_LEVEL: 'info',
+      VIGIE_HTTP: '127.0.0.1:0',
+      VIGIE_SOURCES: path.join(root, 'sources.yml'),
+      VIGIE_DB: path.join(root, 'vigie.db'),
+      ...env,
     },
-  );
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let log = '';
   child.stderr?.on('data', (chunk) => {
     log += chunk;
@@ -291,7 +288,7 @@ interface Rig {
   close(): Promise<void>;
 }
 
-async function startRig(feedUrl: string): Promise<Rig> {
+async function startRig(main: string, feedUrl: string): Promise<Rig> {
   const root = workerRoot(feedUrl);
   const dbFile = path.join(root, 'vigie.db');
   const discord = await startFakeDiscord({ channelIds: [DIGEST_CHANNEL, ALERT_CHANNEL] });
@@ -314,7 +311,7 @@ async function startRig(feedUrl: string): Promise<Rig> {
     sink,
     start() {
       if (alive(worker)) throw new Error('the previous worker is still running');
-      worker = startWorker(root, env);
+      worker = startWorker(main, root, env);
       return worker;
     },
     async finish(expect) {
@@ -378,10 +375,12 @@ function expectExactlyOnce(rig: Rig, expect: ExpectStatic): void {
 
 describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
   let feeds: FeedServer;
+  let vigie: CompiledVigie;
   /** Daily-email transmissions per recipient in the "sent, not marked" case; null until known. */
   let transmissions: number[] | null = null;
 
   beforeAll(async () => {
+    vigie = await compileVigie();
     feeds = await startFeedServer();
     const hourAgo = Date.now() - 3_600_000;
     feeds.set('/sante.xml', {
@@ -401,14 +400,15 @@ describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
   });
 
   afterAll(async () => {
-    await feeds.close();
+    await feeds?.close();
+    vigie?.remove();
   });
 
   it.concurrent('killed between claiming and sending: each article once per destination after restart', async ({
     expect,
     onTestFinished,
   }) => {
-    const rig = await startRig(feeds.url('/sante.xml'));
+    const rig = await startRig(vigie.entry('main'), feeds.url('/sante.xml'));
     onTestFinished(() => rig.close());
 
     // 1. The first Discord post is swallowed: the alert is claimed, nothing reaches Discord.
@@ -440,7 +440,7 @@ describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
     expect,
     onTestFinished,
   }) => {
-    const rig = await startRig(feeds.url('/sante.xml'));
+    const rig = await startRig(vigie.entry('main'), feeds.url('/sante.xml'));
     onTestFinished(() => rig.close());
     let lock: { release(): void } | null = null;
     onTestFinished(() => lock?.release());

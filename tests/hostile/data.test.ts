@@ -14,13 +14,17 @@ import { countArticles } from '../../src/store/articles.ts';
 import { openDb } from '../../src/store/db.ts';
 import { searchArticles } from '../../src/store/search.ts';
 import { seededDb } from '../deliver/discord/commands/seed.ts';
+import { type CompiledVigie, compileVigie } from '../support/hostile.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'vigie-data-'));
 const asRoot = process.getuid?.() === 0;
 
+/** The sources compiled once for the file: `vigie` starts without the tsx loader. */
+let compiled: CompiledVigie;
+
 function vigie(dbFile: string, ...args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  return spawnSync(process.execPath, [compiled.entry('cli'), ...args], {
     cwd: repoRoot,
     encoding: 'utf8',
     env: { PATH: process.env.PATH, VIGIE_DB: dbFile, LOG_LEVEL: 'silent' },
@@ -38,13 +42,16 @@ function seededFile(name: string): string {
   return file;
 }
 
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(dir, { recursive: true, force: true });
+  compiled?.remove();
+});
 
 type Run = Pick<ReturnType<typeof vigie>, 'status' | 'stdout' | 'stderr'>;
 
 /** `vigie(…)` without blocking: the run goes on while other cases use the event loop. */
 function vigieLater(dbFile: string, ...args: string[]): Promise<Run> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+  const child = spawn(process.execPath, [compiled.entry('cli'), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH, VIGIE_DB: dbFile, LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -78,6 +85,7 @@ interface LockedRun {
 let lockedRun: Promise<LockedRun>;
 
 beforeAll(async () => {
+  compiled = await compileVigie();
   const file = seededFile('verrouillee.db');
   const holder = spawn(
     process.execPath,

@@ -24,7 +24,7 @@ import type { Db } from '../../src/store/db.ts';
 import { listFeeds } from '../../src/store/feeds.ts';
 import { searchArticles } from '../../src/store/search.ts';
 import { seededDb, testDeps } from '../deliver/discord/commands/seed.ts';
-import { FIXED_NOW } from '../support/hostile.ts';
+import { type CompiledVigie, compileVigie, FIXED_NOW } from '../support/hostile.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -216,10 +216,18 @@ describe('FTS5 syntax and SQL metacharacters in searches', () => {
 
 describe('`vigie search` from the shell', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'vigie-injection-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  // The sources compiled once: each `vigie` starts without the tsx loader.
+  let compiled: CompiledVigie;
+  beforeAll(async () => {
+    compiled = await compileVigie();
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+    compiled?.remove();
+  });
 
   const vigie = (...args: string[]) =>
-    spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--json', ...args], {
+    spawnSync(process.execPath, [compiled.entry('cli'), '--json', ...args], {
       cwd: repoRoot,
       encoding: 'utf8',
       env: { PATH: process.env.PATH, VIGIE_DB: path.join(dir, 'vigie.db'), LOG_LEVEL: 'silent' },
@@ -234,7 +242,7 @@ describe('`vigie search` from the shell', () => {
     const oversized = vigie('search', 'UGAP '.repeat(20_000));
     const badLimit = vigie('search', 'UGAP', '--limit', '99999999999999999999');
     for (const run of [hostile, oversized, badLimit])
-      expect(run.stderr).not.toMatch(/SqliteError|fts5: syntax error|at .*\.ts:\d+/);
+      expect(run.stderr).not.toMatch(/SqliteError|fts5: syntax error|at .*\.[jt]s:\d+/);
     expect(hostile.status).toBe(0);
     expect(JSON.parse(hostile.stdout)).toMatchObject({ total: expect.any(Number) });
     expect(oversized.status).toBe(0);

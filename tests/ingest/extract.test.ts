@@ -279,6 +279,47 @@ describe('extractArticle metadata', () => {
     expect(extractArticle(html, {}).title).toBe('UGAP : le marché cloud attribué');
   });
 
+  it('takes the declared title out of a heading that also holds a date or a byline', () => {
+    const html =
+      '<html><head><meta property="og:title" content="Le Health Data Hub quitte Azure"></head><body>' +
+      '<article><h1><a href="/hdh-azure"><time datetime="2026-03-02">2 mars 2026</time> Le Health Data Hub quitte Azure</a></h1>' +
+      `${body}</article></body></html>`;
+    expect(extractArticle(html, {}).title).toBe('Le Health Data Hub quitte Azure');
+  });
+
+  it('cuts the site’s name from a heading that repeats the whole declared title', () => {
+    const html =
+      '<html><head><title>Le cloud de l’UGAP | Actualités | Achat Public</title>' +
+      '<meta property="og:site_name" content="Achat Public"></head><body>' +
+      `<article><h1>Le cloud de l’UGAP | Actualités | Achat Public</h1>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).title).toBe('Le cloud de l’UGAP | Actualités');
+  });
+
+  it('cuts a host name written before the title without a separator', () => {
+    const html =
+      '<html><head><title>blog-cloud.example SecNumCloud, deux ans après</title></head><body>' +
+      `<article>${body}</article></body></html>`;
+    const article = extractArticle(html, { url: 'https://www.blog-cloud.example/secnumcloud' });
+    expect(article.title).toBe('SecNumCloud, deux ans après');
+  });
+
+  it('takes the JSON-LD name over a headline that the page title does not give', () => {
+    const html =
+      '<html><head><title>UGAP - Encyclopédie</title><script type="application/ld+json">' +
+      '{"@type":"Article","name":"UGAP","headline":"centrale d’achat public française"}</script></head>' +
+      `<body><article>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).title).toBe('UGAP');
+  });
+
+  it('does not take a one-word heading for the title it merely appears in', () => {
+    const html =
+      '<html><head><meta property="og:title" content="Comment l’UGAP, la DINUM et la CNIL ont choisi un cloud qualifié"></head>' +
+      `<body><h1>CNIL</h1><h1>Menu</h1><article>${body}</article></body></html>`;
+    expect(extractArticle(html, {}).title).toBe(
+      'Comment l’UGAP, la DINUM et la CNIL ont choisi un cloud qualifié',
+    );
+  });
+
   it('skips a placeholder publication date for the next source', () => {
     const html =
       '<html><head><script type="application/ld+json">{"@type":"NewsArticle","datePublished":"0001-01-01T00:00:00Z"}</script>' +

@@ -5,7 +5,7 @@
  * written for machines, `<title>` is written for browser tabs and carries the site's name.
  */
 import type { AnyNode, Element } from 'domhandler';
-import { isTag } from 'domhandler';
+import { isTag, isText } from 'domhandler';
 import { parseFeedDate } from '../dates.ts';
 import { attr, blockTexts, collapseSpaces, rawText, shortText } from './dom.ts';
 
@@ -13,6 +13,8 @@ import { attr, blockTexts, collapseSpaces, rawText, shortText } from './dom.ts';
 export interface JsonLdArticle {
   type: string;
   headline: string | null;
+  /** schema.org `name`: the title too, on most pages; on some, the site's name or a label. */
+  name: string | null;
   articleBody: string | null;
   datePublished: string | null;
   author: string | null;
@@ -62,6 +64,8 @@ const ARTICLE_TYPE = /(?:Article|BlogPosting|NewsArticle|Report|Posting)$/;
 interface Heading {
   text: string;
   masthead: boolean;
+  /** The heading's own text (its child elements left out), then each child element's text. */
+  parts: string[];
 }
 
 /** Where in the page a node sits, as far as headlines are concerned. */
@@ -167,6 +171,7 @@ function collect(node: AnyNode, found: Collected, region: Region): void {
           inner === 'masthead' ||
           MASTHEAD.test(`${attr(node, 'class')} ${attr(node, 'id')}`) ||
           linksHome(node),
+        parts: headingParts(node),
       });
       break;
     case 'time': {
@@ -200,6 +205,25 @@ function regionOf(element: Element, outer: Region): Region {
   // `<body>` classes describe the whole page (WordPress adds "wp-custom-logo" there).
   if (outer !== 'page' || name === 'body' || name === 'html') return outer;
   return MASTHEAD.test(`${attr(element, 'class')} ${attr(element, 'id')}`) ? 'masthead' : outer;
+}
+
+/**
+ * A heading's text in parts: for it and each element inside it, what the element says itself,
+ * outside its child elements, and all it says ("Headline" and "Posted on July 1, 2024" of
+ * `<h1>Headline <span class="date">Posted on July 1, 2024</span></h1>`). Bounded.
+ */
+function headingParts(heading: Element): string[] {
+  const parts: string[] = [];
+  const visit = (element: Element): void => {
+    const own = element.children.map((child) => (isText(child) ? child.data : ' ')).join('');
+    parts.push(collapseSpaces(own));
+    if (element !== heading) parts.push(collapseSpaces(rawText(element)));
+    for (const child of element.children) {
+      if (isTag(child) && parts.length < 32) visit(child);
+    }
+  };
+  visit(heading);
+  return parts.filter((part) => part !== '');
 }
 
 /** The heading is (or holds) a link to the site's home page: a logo. */
@@ -285,7 +309,8 @@ function toArticle(object: Record<string, unknown>): JsonLdArticle {
   const main = object.mainEntityOfPage;
   return {
     type: typesOf(object).find((type) => ARTICLE_TYPE.test(type)) ?? 'Article',
-    headline: stringOf(object.headline) ?? stringOf(object.name),
+    headline: stringOf(object.headline),
+    name: stringOf(object.name),
     articleBody: stringOf(object.articleBody),
     datePublished: stringOf(object.datePublished) ?? stringOf(object.dateCreated),
     author: nameOf(object.author),
@@ -332,9 +357,9 @@ function personName(value: string | null, base: string | null): string | null {
 /**
  * The article's title. Declared titles (Open Graph, JSON-LD, `<title>`) are written for machines
  * and often carry the site's name; the page's `<h1>` is what a reader sees, but on many sites the
- * only `<h1>` is the logo or a section name. So an `<h1>` wins when it agrees with the declared
- * title, or when it is the one headline outside the site's masthead; otherwise the declared title
- * wins, without the site's name.
+ * only `<h1>` is the logo or a section name, and some put a date or a comment count inside it. So
+ * an `<h1>` wins when it agrees with the declared title, or when it is the one headline outside
+ * the site's masthead; otherwise the declared title wins, without the site's name.
  */
 function pickTitle(
   found: Collected,
@@ -343,22 +368,85 @@ function pickTitle(
   siteName: string | null,
   pageUrl: string | null,
 ): string | null {
-  const declared = [openGraph, ld?.headline ?? null, found.title]
+  const declared = [openGraph, jsonLdTitle(ld, found.title), found.title]
     .map((candidate) => (candidate === null ? '' : collapseSpaces(candidate)))
     .filter((candidate) => candidate !== '');
   const headings = found.h1.filter((h) => h.text !== '');
   const first = declared[0];
   if (first === undefined) return headings[0]?.text ?? null;
   const sites = siteNames(siteName, pageUrl);
-  const stripped = stripSiteName(first, sites);
-  const heading = headings.find((h) => agrees(h.text, stripped));
-  if (heading !== undefined) return heading.text;
-  // A lone headline outside the masthead is the article's, even when its SEO title says otherwise;
-  // a lone name of two or three words ("Webcams", "Our Blog") is a section's or the site's.
-  const shown = headings.filter((h) => !h.masthead && !sites.includes(squash(h.text)));
-  const lone = shown.length === 1 ? shown[0] : undefined;
-  if (lone !== undefined && titleWords(lone.text).length >= 4) return lone.text;
+  const stripped = withoutHostName(stripSiteName(first, sites), pageUrl);
+  // A heading that only names the site agrees with any title that carries the site's name.
+  const shown = headings.filter((h) => !sites.includes(squash(h.text)));
+  const heading = shown.find((h) => agrees(h.text, stripped));
+  if (heading !== undefined) return agreeingTitle(heading, first, stripped);
+  // A lone headline outside the masthead is the article's, even when its SEO title says otherwise.
+  const lone = shown.filter((h) => !h.masthead);
+  const only = lone.length === 1 ? lone[0] : undefined;
+  if (only !== undefined && isHeadlineLength(only.text)) return only.text;
   return stripped;
+}
+
+/**
+ * The title a JSON-LD article gives: its `headline`, or its `name` when that is the one the page's
+ * `<title>` agrees with (Wikipedia's headline is a short description, "name" the title).
+ */
+function jsonLdTitle(ld: JsonLdArticle | undefined, pageTitle: string | null): string | null {
+  if (ld === undefined) return null;
+  const { headline, name } = ld;
+  if (headline === null || name === null) return headline ?? name;
+  const matches = (text: string): boolean => pageTitle !== null && agrees(text, pageTitle);
+  return !matches(headline) && matches(name) ? name : headline;
+}
+
+/**
+ * Of a heading and a declared title that agree: the heading, as a reader sees it, unless the
+ * declared title is only a part of it laid out apart (its own text beside a `<time>`, a byline or
+ * a comment count in child elements), or the heading is the declared title less separated
+ * segments ("Headline" of "Section : Headline - Tagline"). A heading that is the whole declared
+ * title, site's name and all, gives way to the declared title without it.
+ */
+function agreeingTitle(heading: Heading, declared: string, stripped: string): string {
+  // A heading that repeats the whole declared title, site's name included, is cut the same way.
+  if (sameWords(heading.text, declared)) return stripped;
+  if (isSegmentRun(heading.text, declared)) return heading.text;
+  const written = titleWords(stripped).join(' ');
+  const part = heading.parts.find((text) => titleWords(text).join(' ') === written);
+  return part ?? heading.text;
+}
+
+/** Same words in the same order, case and punctuation aside. */
+function sameWords(a: string, b: string): boolean {
+  return titleWords(a).join(' ') === titleWords(b).join(' ');
+}
+
+/**
+ * Long enough to be a headline rather than a section's or the site's name ("Webcams", "Our
+ * Blog"), short enough not to be a standfirst or a description set in an `<h1>`.
+ */
+function isHeadlineLength(text: string): boolean {
+  const words = titleWords(text).length;
+  return words >= 4 && words <= MAX_HEADLINE_WORDS;
+}
+
+/** Headlines run to about twenty words at most; a longer "heading" is a paragraph. */
+const MAX_HEADLINE_WORDS = 30;
+
+/**
+ * `part` says, word for word, what `title` says once some of its separated segments are cut from
+ * either end ("Headline" in "Section : Headline | Site"), or all of it.
+ */
+function isSegmentRun(part: string, title: string): boolean {
+  const wanted = titleWords(part).join(' ');
+  if (wanted === '') return false;
+  const segments = title.split(SEPARATOR).map((segment) => titleWords(segment).join(' '));
+  for (let from = 0; from < segments.length; from++) {
+    for (let to = from + 1; to <= segments.length; to++) {
+      const run = segments.slice(from, to).filter((words) => words !== '');
+      if (run.join(' ') === wanted) return true;
+    }
+  }
+  return false;
 }
 
 function titleWords(text: string): string[] {
@@ -370,11 +458,12 @@ function titleWords(text: string): string[] {
   );
 }
 
-/** Most words of the shorter title are in the longer one. */
+/** Most words of the shorter title are in the longer one, and it is not a mere word of it. */
 function agrees(a: string, b: string): boolean {
   const [x, y] = [new Set(titleWords(a)), new Set(titleWords(b))];
   const [small, large] = x.size <= y.size ? [x, y] : [y, x];
-  if (small.size === 0) return false;
+  // "Discord" is in "How we pwned X, Vercel, Cursor, Discord, and hundreds of companies…".
+  if (small.size === 0 || small.size * 4 < large.size) return false;
   let shared = 0;
   for (const word of small) if (large.has(word)) shared++;
   return shared / small.size >= 0.6;
@@ -397,7 +486,7 @@ function squash(text: string): string {
 }
 
 /** Title separators between a headline and a site name: " | ", " - ", " — ", " :: ", "_"… */
-const SEPARATOR = /\s+[|–—·»:~-]{1,2}\s+|\s*[_｜]\s*|\s+\[(?=[^\]]+\]$)/;
+const SEPARATOR = /\s+[|–—·•»:~-]{1,2}\s+|\s*[_｜]\s*|\s+\[(?=[^\]]+\]$)/;
 
 /**
  * "Headline | Site", "Site - Headline", "Headline [Site]": the headline part, when the other part
@@ -422,8 +511,21 @@ function stripSiteName(title: string, sites: string[]): string {
   return pipe > 0 ? title.slice(0, pipe) : title;
 }
 
+/**
+ * "example.com Headline", "Headline example.com": the page's own host name, written out at either
+ * end of a title without a separator, is the site's name. Never the whole title.
+ */
+function withoutHostName(title: string, pageUrl: string | null): string {
+  if (pageUrl === null || !URL.canParse(pageUrl)) return title;
+  const host = new URL(pageUrl).hostname.replace(/^www\d?\./, '');
+  const lower = title.toLowerCase();
+  if (lower.startsWith(`${host} `)) return title.slice(host.length).trim();
+  if (lower.endsWith(` ${host}`)) return title.slice(0, -host.length).trim();
+  return title;
+}
+
 function trimSeparators(text: string): string {
-  return text.replace(/^[\s|–—·»:~_｜[-]+|[\s|–—·»:~_｜[-]+$/g, '');
+  return text.replace(/^[\s|–—·•»:~_｜[-]+|[\s|–—·•»:~_｜[-]+$/g, '');
 }
 
 function absoluteUrl(href: string | null, base: string | null): string | null {

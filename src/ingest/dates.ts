@@ -10,6 +10,9 @@
  * - Anything else (unknown month, impossible day, free text) is null: a wrong date would sort an
  *   article as news; a missing one is honest. `Date.parse` is never used: it guesses, and in the
  *   local zone.
+ * - So is a year outside 1000–2999: below, it is a CMS placeholder (`0001-01-01`, which `Date.UTC`
+ *   would even turn into 1901) or a two-digit year padded with zeros; above, a placeholder
+ *   (`9999-12-31`) or a typo.
  */
 
 const MONTHS: Record<string, number> = {};
@@ -54,6 +57,10 @@ const ZONES: Record<string, number> = {
   eet: 120,
   eest: 180,
 };
+
+/** The years a feed or page date may fall in; anything else is a placeholder or a typo. */
+const MIN_YEAR = 1000;
+const MAX_YEAR = 2999;
 
 const ISO =
   /^(\d{4})-(\d{2})-(\d{2})(?:[T\s](\d{2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
@@ -139,6 +146,7 @@ function instant(
   second: number,
   offsetMin: number,
 ): string | null {
+  if (year < MIN_YEAR || year > MAX_YEAR) return null;
   if (month < 1 || month > 12 || day < 1 || hour > 24 || minute > 59 || second > 60) return null;
   if (hour === 24 && (minute > 0 || second > 0)) return null;
   const local = Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59));

@@ -44,8 +44,19 @@ describe('parseFeedDate', () => {
     ['an unknown zone', 'Mon, 02 Mar 2026 08:00:00 XYZ'],
     ['an hour out of range', '2026-03-02T25:00:00Z'],
     ['a bare year', '2026'],
+    ['the year 1 placeholder (Date.UTC would read it as 1901)', '0001-01-01'],
+    ['the year 1 placeholder with a time', '0001-01-01T00:00:00Z'],
+    ['a two-digit year written on four digits', '0099-06-15'],
+    ['a year before 1000', 'Sat, 01 Feb 0999 12:00:00 +0000'],
+    ['the year 9999 placeholder', '9999-12-31T23:59:59Z'],
+    ['an absurd future year', '3026-03-02'],
   ])('returns null for %s rather than inventing a date', (_case, raw) => {
     expect(parseFeedDate(raw)).toBeNull();
+  });
+
+  it('keeps the earliest and latest years it accepts', () => {
+    expect(parseFeedDate('1000-01-01')).toBe('1000-01-01T00:00:00.000Z');
+    expect(parseFeedDate('2999-12-31')).toBe('2999-12-31T00:00:00.000Z');
   });
 
   it('returns null for a missing value', () => {

@@ -537,12 +537,12 @@ function absoluteUrl(href: string | null, base: string | null): string | null {
 
 /**
  * The first of `values` that reads as a plausible publication instant: pages put placeholders
- * ("0001-01-01T00:00:00Z", an empty string, the Unix epoch) where the CMS had no date, and the
- * next source usually has the real one.
+ * (an empty string, the Unix epoch, "0001-01-01T00:00:00Z", which `parseFeedDate` rejects) where
+ * the CMS had no date, and the next source usually has the real one.
  */
 function firstInstant(values: Array<string | null>): string | null {
   for (const value of values) {
-    if (value === null || /^\s*0\d{3}-/.test(value)) continue;
+    if (value === null) continue;
     const instant = isoInstant(value);
     if (instant !== null && instant >= '1900' && !instant.startsWith('1970-01-01T00:00:00')) {
       return instant;

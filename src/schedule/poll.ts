@@ -86,15 +86,17 @@ export async function runPollCycle(
   // bounded, bodies fetched faster than they are parsed would pile up in memory.
   const { concurrency, perHost } = context.settings.poll;
   const pipeline = createLimiter({ global: concurrency, perKey: perHost });
+  const unchanged = createWriteBatch(context.db);
   const outcomes = await Promise.all(
     feeds.map((feed) =>
       pipeline.run(hostOf(feed.url), async () => {
-        const outcome = await pollFeed(context, feed);
+        const outcome = await pollFeed(context, feed, unchanged);
         onFeed?.(outcome);
         return outcome;
       }),
     ),
   );
+  unchanged.flush();
   const count = (status: FeedOutcome['status']) =>
     outcomes.filter((o) => o.status === status).length;
   return {
@@ -105,6 +107,37 @@ export async function runPollCycle(
     newItems: outcomes.reduce((sum, o) => sum + o.newItems, 0),
     matched: outcomes.reduce((sum, o) => sum + o.matched, 0),
     durationMs: context.clock().getTime() - started,
+  };
+}
+
+/** Writes that may wait a little and then commit together. */
+interface WriteBatch {
+  add(write: () => void): void;
+  flush(): void;
+}
+
+const BATCHED_WRITES = 64;
+
+/**
+ * The feed-state writes of unchanged feeds (304), committed `BATCHED_WRITES` at a time: a
+ * commit costs 20–80 µs here, a sizeable share of what a 304 costs. A crash before a flush only
+ * means these feeds are asked again, and answer 304 again.
+ */
+function createWriteBatch(db: Db): WriteBatch {
+  const pending: (() => void)[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const writes = pending.splice(0);
+    db.transaction(() => {
+      for (const write of writes) write();
+    })();
+  };
+  return {
+    add(write) {
+      pending.push(write);
+      if (pending.length >= BATCHED_WRITES) flush();
+    },
+    flush,
   };
 }
 
@@ -127,10 +160,17 @@ function policyFor(feed: FeedRow, settings: Settings): BackoffPolicy {
   };
 }
 
-/** Polls one feed; never throws (a bug in a stage is recorded as that feed's failure). */
-export async function pollFeed(context: PollContext, feed: FeedRow): Promise<FeedOutcome> {
+/**
+ * Polls one feed; never throws (a bug in a stage is recorded as that feed's failure). A 304's
+ * feed state goes to `unchanged` when given, else is written at once.
+ */
+export async function pollFeed(
+  context: PollContext,
+  feed: FeedRow,
+  unchanged?: WriteBatch,
+): Promise<FeedOutcome> {
   try {
-    return await pollFeedUnguarded(context, feed);
+    return await pollFeedUnguarded(context, feed, unchanged);
   } catch (error) {
     return recordFailure(context, feed, {
       code: (error as { code?: string }).code ?? 'POLL_INTERNAL',
@@ -139,7 +179,11 @@ export async function pollFeed(context: PollContext, feed: FeedRow): Promise<Fee
   }
 }
 
-async function pollFeedUnguarded(context: PollContext, feed: FeedRow): Promise<FeedOutcome> {
+async function pollFeedUnguarded(
+  context: PollContext,
+  feed: FeedRow,
+  unchanged?: WriteBatch,
+): Promise<FeedOutcome> {
   const { db, fetcher, settings, clock } = context;
   const response = await fetcher.fetch(feed.url, {
     etag: feed.etag,
@@ -159,7 +203,9 @@ async function pollFeedUnguarded(context: PollContext, feed: FeedRow): Promise<F
     movedTo: response.permanentRedirect,
   };
   if (response.status === 304) {
-    recordPollSuccess(db, feed.id, { ...success, notModified: true });
+    const write = () => recordPollSuccess(db, feed.id, { ...success, notModified: true });
+    if (unchanged) unchanged.add(write);
+    else write();
     return { feed, status: 'not-modified', newItems: 0, matched: 0 };
   }
 

@@ -282,10 +282,10 @@ describe('poll cycle pipeline', () => {
         await new Promise((resolve) => setTimeout(resolve, 5));
         return {
           ok: true as const,
-          status: 304 as const,
+          status: 200 as const,
           url,
-          body: Buffer.alloc(0),
-          contentType: null,
+          body: Buffer.from(rssFeed({ title: 'Vide', link: url, items: [] })),
+          contentType: 'application/rss+xml',
           etag: null,
           lastModified: null,
           permanentRedirect: null,
@@ -308,7 +308,49 @@ describe('poll cycle pipeline', () => {
       activeFeeds(db),
     );
     db.close();
-    expect(summary.notModified).toBe(4);
+    expect(summary.fetched).toBe(4);
     expect(recordedAtRequest).toEqual([0, 1, 2, 3]);
+  });
+
+  it('records every unchanged feed by the end of the cycle, 304s being committed in batches', async () => {
+    const db = openDb(':memory:');
+    const feeds = Array.from({ length: 70 }, (_, i) => ({
+      name: `f${i}`,
+      url: `http://127.0.0.1:9/${i}.xml`,
+    }));
+    syncConfiguredFeeds(db, feeds, fixedNow.toISOString());
+    const fetcher = {
+      fetch: async (url: string) => ({
+        ok: true as const,
+        status: 304 as const,
+        url,
+        body: Buffer.alloc(0),
+        contentType: null,
+        etag: `"v2-${url}"`,
+        lastModified: null,
+        permanentRedirect: null,
+      }),
+      close: async () => {},
+    };
+    const summary = await runPollCycle(
+      {
+        db,
+        fetcher,
+        rules: defaultAnalysisRules(),
+        settings: settingsSchema.parse({}),
+        alertDestination: () => 'console',
+        logger: silentLogger(),
+        clock: () => fixedNow,
+        random: () => 0.5,
+      },
+      activeFeeds(db),
+    );
+    const recorded = listFeeds(db);
+    db.close();
+    expect(summary.notModified).toBe(70);
+    expect(recorded.filter((feed) => feed.lastPolledAt === fixedNow.toISOString())).toHaveLength(
+      70,
+    );
+    expect(recorded.every((feed) => feed.etag === `"v2-${feed.url}"`)).toBe(true);
   });
 });

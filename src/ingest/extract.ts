@@ -14,7 +14,7 @@ import { load } from 'cheerio/slim';
 import type { ParentNode } from 'domhandler';
 import { type BodyOptions, extractBody } from './extract/content.ts';
 import { blockTexts } from './extract/dom.ts';
-import { readMetadata } from './extract/metadata.ts';
+import { openingDateline, readMetadata, urlDay } from './extract/metadata.ts';
 import { decodeHtmlEntities, stripControlChars } from './text.ts';
 import type { ExtractedArticle, ExtractMethod } from './types.ts';
 
@@ -68,13 +68,14 @@ export function extractArticle(html: string, opts: ExtractOptions = {}): Extract
     paragraphs = feed;
     method = 'feed';
   }
+  const body = withoutTitle(paragraphs, metadata.title);
   return {
     title: metadata.title,
-    text: stripControlChars(withoutTitle(paragraphs, metadata.title).join('\n\n')),
+    text: stripControlChars(body.join('\n\n')),
     url,
     canonical: metadata.canonical,
     siteName: metadata.siteName,
-    publishedAt: metadata.publishedAt,
+    publishedAt: metadata.publishedAt ?? undeclaredDate(body, metadata.canonical ?? url),
     author: metadata.author,
     lang: metadata.lang,
     method,
@@ -103,6 +104,14 @@ function wordCount(paragraphs: string[]): number {
   let count = 0;
   for (const paragraph of paragraphs) count += paragraph.split(' ').length;
   return count;
+}
+
+/**
+ * When the page declares and shows no date around its headline: the dateline opening the text
+ * ("Feb. 23, 2015 -- …"), else the day its URL gives (`/2015/03/18/`), else null.
+ */
+function undeclaredDate(paragraphs: string[], url: string | null): string | null {
+  return openingDateline(paragraphs[0] ?? '') ?? urlDay(url);
 }
 
 /** Teasers and JSON-LD bodies sometimes open with the headline; the title is reported apart. */

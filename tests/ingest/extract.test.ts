@@ -348,6 +348,48 @@ describe('extractArticle metadata', () => {
   });
 });
 
+describe('extractArticle dates a page that declares none', () => {
+  const body =
+    '<p>L’UGAP ouvre un marché de cloud qualifié SecNumCloud aux hôpitaux, après un appel d’offres de dix-huit mois et trois lots attribués à des hébergeurs français.</p>';
+  const page = (inside: string): string =>
+    `<html><body><header><h1 class="logo"><a href="/">Le Journal</a></h1><p>Lundi 2 mars 2026</p></header><article>${inside}</article></body></html>`;
+
+  it('reads the byline under the headline, not the date in the masthead', () => {
+    const html = page(`<h1>Le cloud de l’UGAP</h1><p>par Léa Martin, 17 déc. 2025</p>${body}`);
+    expect(extractArticle(html, {}).publishedAt).toBe('2025-12-17T00:00:00.000Z');
+  });
+
+  it('does not take a date in the first paragraph of prose for the publication', () => {
+    const lede = `<p>Le 12 mars 2026, ${body.slice(3)}`;
+    expect(extractArticle(page(`<h1>Le cloud de l’UGAP</h1>${lede}`), {}).publishedAt).toBeNull();
+  });
+
+  it('does not take an update date under the headline for the publication', () => {
+    const html = page(`<h1>Le cloud de l’UGAP</h1><p>Mis à jour le 17 déc. 2025</p>${body}`);
+    expect(extractArticle(html, {}).publishedAt).toBeNull();
+  });
+
+  it('reads a numeric date only when the day cannot be a month', () => {
+    const dated = (shown: string): string =>
+      `<html><body><article><div class="post-date">${shown} 7:11 AM PST</div>${body}</article></body></html>`;
+    expect(extractArticle(dated('2/26/2026'), {}).publishedAt).toBe('2026-02-26T00:00:00.000Z');
+    expect(extractArticle(dated('26/02/2026'), {}).publishedAt).toBe('2026-02-26T00:00:00.000Z');
+    expect(extractArticle(dated('03/02/2026'), {}).publishedAt).toBeNull();
+  });
+
+  it('reads the dateline that opens the text', () => {
+    const html = `<html><body><article><p>Feb. 23, 2026 -- ${body.slice(3)}</article></body></html>`;
+    expect(extractArticle(html, {}).publishedAt).toBe('2026-02-23T00:00:00.000Z');
+  });
+
+  it('falls back to the day in the URL’s path, and to nothing for a month alone', () => {
+    const html = `<html><body><article>${body}</article></body></html>`;
+    const at = (url: string) => extractArticle(html, { url }).publishedAt;
+    expect(at('https://journal.example/2026/03/02/ugap-cloud/')).toBe('2026-03-02T00:00:00.000Z');
+    expect(at('https://journal.example/archive/2026/03/ugap-cloud.html')).toBeNull();
+  });
+});
+
 describe('extractArticle on hostile or empty input', () => {
   it('returns an empty text and null metadata for an empty document', () => {
     expect(extractArticle('', {})).toEqual({

@@ -83,6 +83,12 @@ interface Collected {
   times: string[];
   /** Blocks named as dates or bylines, read only when the page declares no date. */
   dateBlocks: Element[];
+  /**
+   * The short texts that follow the first headline outside the masthead, up to the first run of
+   * prose, where a byline shows the date ("by Ann Lee, Dec 17, 2025"); null until that headline
+   * ends. Bounded by `AFTER_HEADLINE`.
+   */
+  afterHeadline: string | null;
   itemprops: Map<string, string>;
   jsonLd: unknown[];
 }
@@ -100,6 +106,7 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
     lang: null,
     times: [],
     dateBlocks: [],
+    afterHeadline: null,
     itemprops: new Map(),
     jsonLd: [],
   };
@@ -129,7 +136,9 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
         ...found.jsonLd.flatMap(flattenJsonLd).map((object) => stringOf(object.datePublished)),
         found.itemprops.get('datepublished') ?? null,
         ...found.times,
-      ]) ?? firstInstant(found.dateBlocks.map(shownDate)),
+      ]) ??
+      firstInstant([firstShownDate(found.afterHeadline ?? '')]) ??
+      firstInstant(found.dateBlocks.map(shownDate)),
     author: personName(
       meta('author', 'article:author', 'dc.creator', 'parsely-author') ??
         ld?.author ??
@@ -145,6 +154,7 @@ export function readMetadata(root: AnyNode, pageUrl: string | null): PageMetadat
 function collect(node: AnyNode, found: Collected, region: Region): void {
   if (!isTag(node)) {
     if (node.type === 'root') for (const child of node.children) collect(child, found, region);
+    else if (isText(node)) noteAfterHeadline(node.data, found);
     return;
   }
   const inner = regionOf(node, region);
@@ -193,6 +203,22 @@ function collect(node: AnyNode, found: Collected, region: Region): void {
     if (value && !found.itemprops.has(itemprop)) found.itemprops.set(itemprop, value);
   }
   for (const child of node.children) collect(child, found, inner);
+  if (node.name === 'h1' && found.afterHeadline === null && !found.h1.at(-1)?.masthead) {
+    found.afterHeadline = '';
+  }
+}
+
+/** How much text after the headline may hold its byline and date. */
+const AFTER_HEADLINE = 300;
+
+/** A longer run of text is prose: the article has begun, and its dates are events'. */
+const BYLINE_TEXT = 120;
+
+function noteAfterHeadline(text: string, found: Collected): void {
+  if (found.afterHeadline === null || found.afterHeadline.length >= AFTER_HEADLINE) return;
+  const shown = collapseSpaces(text);
+  if (shown.length > BYLINE_TEXT) found.afterHeadline = found.afterHeadline.padEnd(AFTER_HEADLINE);
+  else if (shown !== '') found.afterHeadline += ` ${shown}`;
 }
 
 /**
@@ -264,14 +290,75 @@ function shownDate(block: Element): string | null {
   const raw = shortText(block, 2000);
   if (raw === null) return null;
   const text = collapseSpaces(raw);
-  if (text.length < 8 || text.length > 120) return null;
-  if (/updat|modifi|mis à jour|mise à jour/i.test(text)) return null;
-  const iso = /\b(\d{4}-\d{2}-\d{2})\b/.exec(text);
-  if (iso) return iso[1] ?? null;
-  const dayFirst = /\b(\d{1,2})(?:er)?\s+(\p{L}{3,9})\.?,?\s+(\d{4})\b/u.exec(text);
-  if (dayFirst) return `${dayFirst[1]} ${dayFirst[2]} ${dayFirst[3]}`;
-  const monthFirst = /\b(\p{L}{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/u.exec(text);
-  return monthFirst ? `${monthFirst[2]} ${monthFirst[1]} ${monthFirst[3]}` : null;
+  if (text.length < 8 || text.length > 120 || UPDATED.test(text)) return null;
+  return firstShownDate(text);
+}
+
+const UPDATED = /updat|modifi|mis à jour|mise à jour/i;
+
+/** Ways pages write a day: ISO, "13 octobre 2025", "Oct. 13th, 2025", "2/26/2015". */
+const SHOWN_DATES: ReadonlyArray<{ pattern: RegExp; read: (m: RegExpExecArray) => string | null }> =
+  [
+    { pattern: /\b(\d{4}-\d{2}-\d{2})\b/, read: (m) => m[1] ?? null },
+    {
+      pattern: /\b(\d{1,2})(?:er)?\s+(\p{L}{3,9})\.?,?\s+(\d{4})\b/u,
+      read: (m) => `${m[1]} ${m[2]} ${m[3]}`,
+    },
+    {
+      pattern: /\b(\p{L}{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b/u,
+      read: (m) => `${m[2]} ${m[1]} ${m[3]}`,
+    },
+    { pattern: /\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b/, read: numericDay },
+  ];
+
+/**
+ * The first date a text shows, in a form `parseFeedDate` reads, or null when there is none or an
+ * update word comes before it ("Updated Dec 3, 2025").
+ */
+function firstShownDate(text: string): string | null {
+  let first: { at: number; value: string } | null = null;
+  for (const { pattern, read } of SHOWN_DATES) {
+    const match = pattern.exec(text);
+    const value = match === null ? null : read(match);
+    if (match === null || value === null || parseFeedDate(value) === null) continue;
+    if (first === null || match.index < first.at) first = { at: match.index, value };
+  }
+  if (first === null || UPDATED.test(text.slice(0, first.at))) return null;
+  return first.value;
+}
+
+/**
+ * The date of a wire-style dateline opening an article's first paragraph ("Feb. 23, 2015 --
+ * Text", "PARIS, 12 mars 2026 — Texte"), as an ISO instant, or null. Pure.
+ */
+export function openingDateline(paragraph: string): string | null {
+  const head = /^(.{6,40}?)\s+(?:--|—|–)\s/u.exec(paragraph);
+  const shown = head === null ? null : firstShownDate(head[1] ?? '');
+  return shown === null ? null : parseFeedDate(shown);
+}
+
+/**
+ * "26/02/2015" or "2/26/2015": read only when one number cannot be a month, since the order is
+ * the writer's custom (day first in France, month first in the United States).
+ */
+function numericDay(m: RegExpExecArray): string | null {
+  const [a, b, year] = [Number(m[1]), Number(m[2]), m[3]];
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  if (a > 12 && b <= 12) return `${year}-${pad(b)}-${pad(a)}`;
+  if (b > 12 && a <= 12) return `${year}-${pad(a)}-${pad(b)}`;
+  return null;
+}
+
+/**
+ * The day a news URL's path gives (`/2015/03/18/`, `/2025-12-17-`), as an ISO instant, or null:
+ * a last resort, since many publishers date their paths, and a page that shows no year ("March
+ * 18 at 3:57 PM") still sits at one. Pure.
+ */
+export function urlDay(url: string | null): string | null {
+  if (url === null || !URL.canParse(url)) return null;
+  const path = new URL(url).pathname;
+  const day = /\/((?:19|20)\d\d)[/-](\d\d)[/-](\d\d)(?:[/-]|\.html?|$)/.exec(path);
+  return day === null ? null : parseFeedDate(`${day[1]}-${day[2]}-${day[3]}`);
 }
 
 /** JSON-LD as written, or null: publishers ship invalid JSON often enough not to fail the page. */

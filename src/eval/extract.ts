@@ -8,8 +8,12 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { load } from 'cheerio/slim';
+import type { AnyNode } from 'domhandler';
+import { blockTexts } from '../ingest/extract/dom.ts';
 import { extractArticle } from '../ingest/extract.ts';
-import type { DecodedText } from '../ingest/types.ts';
+import { decodeHtmlEntities } from '../ingest/text.ts';
+import type { DecodedText, ExtractedArticle } from '../ingest/types.ts';
 
 /** Where `runExtractEval` looks for the fixtures unless told otherwise. */
 export const DEFAULT_ARTICLES_DIR = path.resolve(
@@ -46,12 +50,20 @@ export interface SnippetScores extends Prf {
   accuracy: number;
 }
 
-/** How often a metadata field matches the fixture's own value, on pages that give one. */
+/**
+ * How often a metadata field matches the fixture's own value, on pages that give one, and on
+ * those of them that carry the value (see `carriesTitle`, `carriesDay`): a page cannot be asked
+ * for a title or a date it does not state anywhere.
+ */
 export interface MetadataCheck {
   checked: number;
   right: number;
   /** Ids of the pages where it did not match, for inspection. */
   wrong: string[];
+  /** The same counts on the pages that carry the expected value. */
+  carried: { checked: number; right: number };
+  /** Ids of the pages that do not carry it (not counted in `carried`). */
+  notCarried: string[];
 }
 
 /** Everything `vigie eval extract` prints. */
@@ -68,11 +80,14 @@ export interface ExtractEvalReport {
     title: MetadataCheck;
     /** Same title as the fixture's, word for word. */
     titleExact: MetadataCheck;
+
     canonical: MetadataCheck;
     /** Pages whose URL carries a date (/2024/05/12/): our publishedAt on that day (±1, zones). */
     publishedUrl: MetadataCheck;
     /** Pages whose expected text has a dateline (see `datelineOf`): our publishedAt that day (±1). */
     publishedText: MetadataCheck;
+    /** Pages with either: checked against the dateline when there is one, else the URL date. */
+    published: MetadataCheck;
   };
   methods: Record<string, number>;
   /** Extraction alone (no file reading, gunzip or decoding), all scored pages. */
@@ -130,20 +145,20 @@ export async function runExtractEval(
     extractMs += performance.now() - started;
     methods[article.method] = (methods[article.method] ?? 0) + 1;
     if (opts.out) writeFileSync(path.join(opts.out, `${id}.txt`), article.text);
-    return article;
+    return { article, html };
   };
 
   const rows = new Map<string, Array<{ word: Prf; shingle: Counts; fr: boolean }>>();
-  const check = (): MetadataCheck => ({ checked: 0, right: 0, wrong: [] });
-  const [title, titleExact, canonical, publishedUrl, publishedText] = [
-    check(),
-    check(),
-    check(),
-    check(),
-    check(),
-  ];
+  const metadata = {
+    title: newCheck(),
+    titleExact: newCheck(),
+    canonical: newCheck(),
+    publishedUrl: newCheck(),
+    publishedText: newCheck(),
+    published: newCheck(),
+  };
   for (const entry of entries) {
-    const article = extract(entry.html_file, entry.url, entry.id);
+    const { article, html } = extract(entry.html_file, entry.url, entry.id);
     const expected = readFileSync(path.join(dir, entry.expected_file), 'utf8');
     const setRows = rows.get(entry.source_set) ?? [];
     setRows.push({
@@ -152,23 +167,12 @@ export async function runExtractEval(
       fr: entry.lang === 'fr',
     });
     rows.set(entry.source_set, setRows);
-    if (entry.title !== null) {
-      tally(title, entry.id, sameTitleBut(article.title, entry.title));
-      tally(titleExact, entry.id, sameTitle(article.title, entry.title));
-    }
-    const fromUrl = entry.url === null ? null : urlDate(entry.url);
-    if (fromUrl !== null) tally(publishedUrl, entry.id, sameDay(article.publishedAt, fromUrl));
-    const dateline = datelineOf(expected);
-    if (dateline !== null) tally(publishedText, entry.id, sameDay(article.publishedAt, dateline));
-    // Only this set's `url` is the page's own canonical/og:url (the others give the fetch URL).
-    if (entry.source_set === 'mozilla-readability' && entry.url !== null) {
-      tally(canonical, entry.id, sameUrl(article.canonical, entry.url));
-    }
+    checkMetadata(metadata, entry, article, expected, pageEvidence(html));
   }
 
   const counts = { tp: 0, fp: 0, fn: 0, tn: 0 };
   for (const entry of snippetEntries) {
-    const text = normalizeSpaces(extract(entry.html_file, entry.url, entry.id).text);
+    const text = normalizeSpaces(extract(entry.html_file, entry.url, entry.id).article.text);
     for (const snippet of entry.with) {
       if (text.includes(normalizeSpaces(snippet))) counts.tp++;
       else counts.fn++;
@@ -188,7 +192,7 @@ export async function runExtractEval(
     sets,
     french: frenchRows.length > 0 ? summarize('French (lang=fr)', frenchRows) : null,
     snippets: snippetEntries.length > 0 ? snippetScores(counts, snippetEntries.length) : null,
-    metadata: { title, titleExact, canonical, publishedUrl, publishedText },
+    metadata,
     methods,
     pagesPerSecond: extractMs > 0 ? (pages * 1000) / extractMs : 0,
   };
@@ -222,15 +226,7 @@ export function formatExtractReport(report: ExtractEvalReport): string {
       `snippets ${SNIPPET_SET}: pages ${s.pages}, P ${f(s.precision)}, R ${f(s.recall)}, accuracy ${f(s.accuracy)}, F1 ${f(s.f1)} (TP ${s.tp}, FP ${s.fp}, FN ${s.fn}, TN ${s.tn})`,
     );
   }
-  const { title, titleExact, canonical, publishedUrl, publishedText } = report.metadata;
-  const share = (m: MetadataCheck): string =>
-    m.checked === 0
-      ? 'n/a'
-      : `${m.right}/${m.checked} (${((100 * m.right) / m.checked).toFixed(1)} %)`;
-  lines.push(
-    `metadata: title ${share(title)} (word for word ${share(titleExact)}), canonical ${share(canonical)}`,
-    `published: URL date ${share(publishedUrl)}, dateline of the text ${share(publishedText)}`,
-  );
+  lines.push(...metadataLines(report.metadata));
   const methods = Object.entries(report.methods)
     .map(([method, n]) => `${method} ${n}`)
     .join(', ');
@@ -238,6 +234,27 @@ export function formatExtractReport(report: ExtractEvalReport): string {
     `methods: ${methods}; speed ${report.pagesPerSecond.toFixed(1)} pages/s (extraction only)`,
   );
   return lines.join('\n');
+}
+
+/**
+ * Four lines: title, canonical and publication-date checks on every page that gives a reference,
+ * then on the pages that carry it (the issue's target applies to those).
+ */
+function metadataLines(m: ExtractEvalReport['metadata']): string[] {
+  const share = (right: number, checked: number): string =>
+    checked === 0 ? 'n/a' : `${right}/${checked} (${((100 * right) / checked).toFixed(1)} %)`;
+  const all = (c: MetadataCheck): string => share(c.right, c.checked);
+  const carried = (c: MetadataCheck): string => share(c.carried.right, c.carried.checked);
+  const titles = (f: (c: MetadataCheck) => string): string =>
+    `title ${f(m.title)} (word for word ${f(m.titleExact)}), canonical ${f(m.canonical)}`;
+  const dates = (f: (c: MetadataCheck) => string): string =>
+    `URL date ${f(m.publishedUrl)}, dateline of the text ${f(m.publishedText)}, either ${f(m.published)}`;
+  return [
+    `metadata: ${titles(all)}`,
+    `metadata, pages that carry it: ${titles(carried)}`,
+    `published: ${dates(all)}`,
+    `published, pages that carry it: ${dates(carried)}`,
+  ];
 }
 
 /** score.py's tokens: `\w+` on the NFC, lower-cased text. Pure. */
@@ -369,10 +386,54 @@ function normalizeSpaces(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-function tally(check: MetadataCheck, id: string, right: boolean): void {
+function newCheck(): MetadataCheck {
+  return { checked: 0, right: 0, wrong: [], carried: { checked: 0, right: 0 }, notCarried: [] };
+}
+
+/** Counts one page: `right` when our value matches, `carried` when the page states the value. */
+function tally(check: MetadataCheck, id: string, right: boolean, carried: boolean): void {
   check.checked++;
   if (right) check.right++;
   else check.wrong.push(id);
+  if (!carried) {
+    check.notCarried.push(id);
+    return;
+  }
+  check.carried.checked++;
+  if (right) check.carried.right++;
+}
+
+/** Checks one page's title, canonical URL and publication date against what the fixture gives. */
+function checkMetadata(
+  checks: ExtractEvalReport['metadata'],
+  entry: IndexEntry,
+  article: ExtractedArticle,
+  expectedText: string,
+  evidence: PageEvidence,
+): void {
+  if (entry.title !== null) {
+    const carried = carriesTitle(evidence, entry.title);
+    tally(checks.title, entry.id, sameTitleBut(article.title, entry.title), carried);
+    tally(checks.titleExact, entry.id, sameTitle(article.title, entry.title), carried);
+  }
+  // Only this set's `url` is the page's own canonical/og:url (the others give the fetch URL).
+  if (entry.source_set === 'mozilla-readability' && entry.url !== null) {
+    tally(
+      checks.canonical,
+      entry.id,
+      sameUrl(article.canonical, entry.url),
+      carriesUrl(evidence, entry.url),
+    );
+  }
+  const fromUrl = entry.url === null ? null : urlDate(entry.url);
+  const dateline = datelineOf(expectedText);
+  const checkDay = (check: MetadataCheck, expected: Day): void =>
+    tally(check, entry.id, sameDay(article.publishedAt, expected), carriesDay(evidence, expected));
+  if (fromUrl !== null) checkDay(checks.publishedUrl, fromUrl);
+  if (dateline !== null) checkDay(checks.publishedText, dateline);
+  // What the page shows a reader comes first; a URL's date may be a section's or an update's.
+  const reference = dateline ?? fromUrl;
+  if (reference !== null) checkDay(checks.published, reference);
 }
 
 /** Same words in the same order, ignoring case, punctuation and spacing. */
@@ -401,6 +462,137 @@ function sameTitleBut(actual: string | null, expected: string): boolean {
   };
   const key = (title: string): string => wordTokens(title).join(' ');
   return variants(expected).has(key(actual)) || variants(actual).has(key(expected));
+}
+
+/**
+ * What a page states about itself, as strings: its `<title>`, every `<meta content>`, every
+ * `<time datetime>`, the string values of its JSON-LD and its visible text, block by block (all
+ * decoded once more, for pages that encode entities twice). `words` is the same as one line of
+ * lower-cased word tokens, pieces kept apart, for phrase lookups.
+ */
+interface PageEvidence {
+  texts: string[];
+  words: string;
+  /** `<link rel=canonical>` targets, besides the texts (og:url is a meta value). */
+  links: string[];
+}
+
+/** Elements whose text a reader never sees. */
+const UNSEEN = new Set(['script', 'style', 'noscript', 'template']);
+
+function pageEvidence(html: string): PageEvidence {
+  const $ = load(html);
+  const texts: string[] = [$('title').first().text()];
+  $('meta[content]').each((_, element) => {
+    texts.push($(element).attr('content') ?? '');
+  });
+  $('time[datetime]').each((_, element) => {
+    texts.push($(element).attr('datetime') ?? '');
+  });
+  $('script[type*="ld+json"]').each((_, element) => {
+    texts.push(...jsonStrings(parseJson($(element).text())));
+  });
+  const root = $.root()[0] as AnyNode;
+  texts.push(...blockTexts(root, (element) => !UNSEEN.has(element.name)));
+  const decoded = texts.map(decodeHtmlEntities).filter((text) => text.trim() !== '');
+  const words = phraseLine(decoded);
+  const links = $('link[rel~="canonical"][href]')
+    .map((_, element) => $(element).attr('href') ?? '')
+    .get();
+  return { texts: decoded, words, links };
+}
+
+/** Word tokens of each text on one line, texts kept apart, for `includes` of a phrase. */
+function phraseLine(texts: string[]): string {
+  return ` ${texts.map((text) => wordTokens(text).join(' ')).join(' | ')} `;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
+/** Every string inside a parsed JSON value. */
+function jsonStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(jsonStrings);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(jsonStrings);
+  return [];
+}
+
+/**
+ * The page carries the title when the expected title's words, in order and contiguous, are one
+ * stretch of its title, a meta value, a JSON-LD string or its visible text (case, punctuation and
+ * spacing aside). A fixture title found nowhere in the page (rewritten by the annotator, or from
+ * another version of the page) cannot be extracted, only guessed.
+ */
+function carriesTitle(evidence: PageEvidence, title: string): boolean {
+  const key = wordTokens(title).join(' ');
+  return key !== '' && evidence.words.includes(` ${key} `);
+}
+
+/** The page names the URL as its own: a canonical link, og:url or a JSON-LD url, relative or not. */
+function carriesUrl(evidence: PageEvidence, url: string): boolean {
+  return [...evidence.links, ...evidence.texts].some((candidate) => {
+    const href = candidate.trim();
+    if (!/^(?:https?:)?\/\/|^\/\w/i.test(href) || !URL.canParse(href, url)) return false;
+    return sameUrl(new URL(href, url).href, url);
+  });
+}
+
+/**
+ * The page carries a publication day when it states that day (give or take one, for time zones)
+ * in a machine-readable value (meta, `<time datetime>`, JSON-LD) or its visible text, in any of
+ * the forms of `datesIn`; a reference without a day is carried by any date of that month. A date
+ * inside a URL (og:url, an image's path) is the reference itself, not a statement: left out.
+ */
+function carriesDay(evidence: PageEvidence, expected: Day): boolean {
+  return evidence.texts.some((text) =>
+    datesIn(text.replace(URL_LIKE, ' ')).some((found) => nearDay(found, expected)),
+  );
+}
+
+const URL_LIKE = /(?:[a-z][a-z0-9+.-]*:)?\/\/\S*|(?:^|\s)\/\S*/gi;
+
+/** Same month when `expected` has no day; else the same day give or take one. */
+function nearDay(found: Day, expected: Day): boolean {
+  if (expected.day === null) return found.year === expected.year && found.month === expected.month;
+  if (found.day === null) return false;
+  const gap = Date.UTC(found.year, found.month - 1, found.day);
+  return Math.abs(gap - Date.UTC(expected.year, expected.month - 1, expected.day)) <= 86_400_000;
+}
+
+const YEAR = '((?:19|20)\\d\\d)';
+/** 2015-02-26, 2015/02/26, and 2015-02-26T07:11:00Z (where `\b` would not end the day). */
+const ISO_DATE = new RegExp(`\\b${YEAR}[-/.](\\d\\d?)[-/.](\\d\\d?)(?!\\d)`, 'g');
+/** 26/02/2015, 2/26/2015, 26.02.2015: read both ways, day first and month first. */
+const NUMERIC_DATE = new RegExp(`\\b(\\d\\d?)[-/.](\\d\\d?)[-/.]${YEAR}\\b`, 'g');
+const DAY_MONTH_YEAR = new RegExp(
+  `\\b(\\d{1,2})(?:er)?\\s+(\\p{L}{3,9})\\.?,?\\s+${YEAR}\\b`,
+  'gu',
+);
+const MONTH_DAY_YEAR = new RegExp(
+  `(\\p{L}{3,9})\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+${YEAR}\\b`,
+  'gu',
+);
+const MONTH_YEAR = new RegExp(`(\\p{L}{3,9})\\.?,?\\s+${YEAR}\\b`, 'gu');
+
+/** Every date a string writes: ISO, numeric, day-month-year and month-day-year in English or French, and month-year (no day). */
+function datesIn(text: string): Day[] {
+  const found: Array<Day | null> = [];
+  const month = (name: string | undefined): string =>
+    String(MONTHS[name?.toLowerCase() ?? ''] ?? 0);
+  for (const m of text.matchAll(ISO_DATE)) found.push(day(m[1], m[2], m[3]));
+  for (const m of text.matchAll(NUMERIC_DATE)) {
+    found.push(day(m[3], m[2], m[1]), day(m[3], m[1], m[2]));
+  }
+  for (const m of text.matchAll(DAY_MONTH_YEAR)) found.push(day(m[3], month(m[2]), m[1]));
+  for (const m of text.matchAll(MONTH_DAY_YEAR)) found.push(day(m[3], month(m[1]), m[2]));
+  for (const m of text.matchAll(MONTH_YEAR)) found.push(day(m[2], month(m[1]), undefined));
+  return found.filter((value): value is Day => value !== null);
 }
 
 /** A calendar day, or a month when the source gives no day. */
@@ -438,14 +630,17 @@ const MONTHS: Record<string, number> = Object.fromEntries(
 
 /**
  * The dateline of an expected text: a line among its first three that opens with a date, perhaps
- * after a weekday or "Published on" ("Tuesday 15 October 2019 by …", "12 Nov 2025"). A date
- * further into a line is as often an event's as the article's, so it is not used.
+ * after a weekday or "Published on" ("Tuesday 15 October 2019 by …", "12 Nov 2025", "Feb. 23,
+ * 2015 -- Text"). A date further into a line, or one that a sentence goes on from ("On July 4,
+ * 2025, the law…"), is as often an event's as the article's, so it is not used; nor is a date
+ * under an "Updates" line.
  */
 function datelineOf(text: string): Day | null {
   for (const line of text
     .split('\n')
     .filter((l) => l.trim() !== '')
     .slice(0, 3)) {
+    if (UPDATE_WORDS.test(line)) return null;
     const found = firstDate(line);
     if (found === null) continue;
     const before =
@@ -453,9 +648,22 @@ function datelineOf(text: string): Day | null {
         .slice(0, found.at)
         .toLowerCase()
         .match(/\p{L}+/gu) ?? [];
-    if (before.every((word) => DATELINE_WORDS.has(word))) return found.day;
+    const after = line.slice(found.end);
+    if (before.every((word) => DATELINE_WORDS.has(word)) && endsDateline(after)) return found.day;
   }
   return null;
+}
+
+const UPDATE_WORDS = /updat|modifi|mis à jour|mise à jour/i;
+
+/**
+ * What may follow a dateline's date: nothing much (a time, a zone, a few words), or a separator
+ * or byline word before the text ("-- ", "| ", "by ", "par ").
+ */
+function endsDateline(after: string): boolean {
+  const rest = after.replace(/^[\s,.]+/, '');
+  if (/^(?:[—–|·•:]|--?\s|by\b|par\b|at\b|à\b|\d)/i.test(rest)) return true;
+  return (rest.match(/\p{L}+/gu) ?? []).length <= 6;
 }
 
 /** Words that may open a dateline: an update date or a founding date is not a publication's. */
@@ -466,27 +674,27 @@ const DATELINE_WORDS = new Set(
 );
 
 /** The first full date of a line and where it starts. */
-function firstDate(text: string): { day: Day | null; at: number } | null {
+function firstDate(text: string): { day: Day | null; at: number; end: number } | null {
   const iso = /\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b/.exec(text);
   const dayFirst = /\b(\d{1,2})(?:er)? ([a-zéû]{3,9})\.? ((?:19|20)\d\d)\b/i.exec(text);
   const monthFirst = /\b([a-z]{3,9})\.? (\d{1,2})(?:st|nd|rd|th)?,? ((?:19|20)\d\d)\b/i.exec(text);
-  const found: Array<{ at: number; value: Day | null }> = [];
-  if (iso) found.push({ at: iso.index, value: day(iso[1], iso[2], iso[3]) });
+  const found: Array<{ at: number; end: number; value: Day | null }> = [];
+  const at = (m: RegExpExecArray) => ({ at: m.index, end: m.index + m[0].length });
+  if (iso) found.push({ ...at(iso), value: day(iso[1], iso[2], iso[3]) });
   if (dayFirst) {
     const month = MONTHS[dayFirst[2]?.toLowerCase() ?? ''];
-    if (month)
-      found.push({ at: dayFirst.index, value: day(dayFirst[3], String(month), dayFirst[1]) });
+    if (month) found.push({ ...at(dayFirst), value: day(dayFirst[3], String(month), dayFirst[1]) });
   }
   if (monthFirst) {
     const month = MONTHS[monthFirst[1]?.toLowerCase() ?? ''];
     if (month) {
-      found.push({ at: monthFirst.index, value: day(monthFirst[3], String(month), monthFirst[2]) });
+      found.push({ ...at(monthFirst), value: day(monthFirst[3], String(month), monthFirst[2]) });
     }
   }
   found.sort((a, b) => a.at - b.at);
   const first = found[0];
   if (first === undefined) return null;
-  return { day: first.value, at: first.at };
+  return { day: first.value, at: first.at, end: first.end };
 }
 
 function day(

@@ -5,6 +5,7 @@ import {
   DEFAULT_ARTICLES_DIR,
   type ExtractEvalReport,
   formatExtractReport,
+  type MetadataCheck,
   runExtractEval,
   shingleCounts,
   shingleSummary,
@@ -74,30 +75,37 @@ describe.skipIf(!fixtures)('extraction on ../shared/fixtures/articles (issue 14 
     expect(report.snippets?.f1).toBeGreaterThanOrEqual(0.92);
   });
 
-  // Issue 14 asks for 95 %. Fixture titles are Readability's pick (often the <title> with the
-  // site's name) or, on WCXB, a reworded headline; the check forgives one separated segment
-  // (" | eHow", " - Part 1") and nothing else. 89.7 % is measured: the target is NOT met, this
-  // floor only guards against regressions.
-  it('keeps the title right on >= 89 % of the pages whose fixture gives one (target 95 % not met)', () => {
-    const { title } = report.metadata;
-    expect(title.right / title.checked).toBeGreaterThanOrEqual(0.89);
+  // Issue 14: metadata right on >= 95 % of the pages that carry it. A page carries a value when
+  // it states it somewhere: the fixture's title word for word in its <title>, a meta value, a
+  // JSON-LD string or its visible text; the canonical URL as a canonical link, og:url or JSON-LD
+  // url; the publication day in a meta value, <time datetime>, JSON-LD or its visible text (not
+  // inside a URL). Pages that do not are counted apart, in the "all pages" figures.
+  const share = (check: MetadataCheck): number => check.carried.right / check.carried.checked;
+
+  // NOT MET: 813/888 (91.6 %) measured. Nearly every miss is a page stating two titles: WCXB's
+  // annotators took the <h1> where it differs from the <title> on about two pages in three and the
+  // <title> on the third; Readability's fixtures always take og:title/<title>. No rule from page
+  // structure picks the annotator's choice on both; this test fails until one does.
+  it('gets the title right on >= 95 % of the pages that carry it', () => {
+    expect(share(report.metadata.title)).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('gets the canonical URL right on at least 95 % of the pages whose fixture gives one', () => {
-    const { canonical } = report.metadata;
-    expect(canonical.right / canonical.checked).toBeGreaterThanOrEqual(0.95);
+  it('gets the canonical URL right on >= 95 % of the pages that carry it', () => {
+    expect(share(report.metadata.canonical)).toBeGreaterThanOrEqual(0.95);
   });
 
-  it('dates at least 95 % of the pages whose URL carries a date on that day', () => {
-    const { publishedUrl } = report.metadata;
-    expect(publishedUrl.right / publishedUrl.checked).toBeGreaterThanOrEqual(0.95);
+  it('dates >= 95 % of the pages that carry their URL’s date on that day', () => {
+    expect(share(report.metadata.publishedUrl)).toBeGreaterThanOrEqual(0.95);
   });
 
-  // Few expected texts open with a dateline (15 pages), and those pages mostly show their date
-  // only as text; 8 are right today. A floor against regressions, not a target met.
-  it('dates at least half of the pages whose expected text opens with a dateline', () => {
-    const { publishedText } = report.metadata;
-    expect(publishedText.right / publishedText.checked).toBeGreaterThanOrEqual(0.5);
+  it('dates >= 95 % of the pages that carry a date, by their dateline or else their URL’s', () => {
+    expect(share(report.metadata.published)).toBeGreaterThanOrEqual(0.95);
+  });
+
+  // Few expected texts open with a dateline (13 pages): one miss is 7.7 %, so this set alone is
+  // held to the same target only through the combined figure above; here, a floor.
+  it('dates at least 90 % of the pages whose expected text opens with a dateline', () => {
+    expect(share(report.metadata.publishedText)).toBeGreaterThanOrEqual(0.9);
   });
 });
 

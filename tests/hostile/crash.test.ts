@@ -482,18 +482,23 @@ describe('the worker killed with SIGKILL mid-delivery, then restarted', () => {
     transmissions = rig.transmissions();
   }, 60_000);
 
-  // KNOWN DOUBLE (a limit of SMTP, not a bug to fix in dispatch.ts). The window: the relay has
-  // answered 250 to the end of DATA, so it has taken the message for delivery (RFC 5321 §4.1.1.4),
-  // and the worker dies before dispatchDue's markSent commits. On restart recoverInFlight puts the
-  // `sending` row back to `pending` and the same payload goes out again: the relay, and that
-  // recipient, get the message twice. The copies carry the same Message-ID (dailyMessageId: day
-  // and recipients), checked above, so mail clients and stores that fold by Message-ID (Gmail
-  // for one) show it once; others show two identical emails. No sender-side design closes the
-  // window: SMTP has no idempotency key and no way to ask a relay whether it already holds a
-  // message, and marking the row sent before the final "." would turn this double into a loss,
-  // which the issue forbids. Discord does not have the problem: the nonce makes it dedupe.
+  // KNOWN DOUBLE: a limit of SMTP, kept failing on purpose (not a bug left in dispatch.ts).
+  // The window: the relay has answered 250 to the end of DATA, which makes the message its
+  // responsibility (RFC 5321 §6.1), and the worker dies before dispatchDue's markSent commits.
+  // nodemailer resolves on that 250 without waiting for QUIT, so in the field the window is the
+  // moment between that reply and the SQLite commit; the test widens it by holding the write
+  // lock. On restart recoverInFlight turns the `sending` row back to `pending` and the stored
+  // payload is sent again in a second SMTP transaction: the relay, and that one recipient, get
+  // the daily email twice (here [2, 1] transmissions for the two recipients). Both copies carry
+  // the same Message-ID (dailyMessageId: the day and the recipients; checked above, one id per
+  // recipient), so mail stores and clients that fold duplicates by Message-ID (Gmail does) keep
+  // one; others show two identical emails. Nothing on the sending side can close the window
+  // (RFC 1047 describes the same race from the relay's side): SMTP has no idempotency key and no
+  // way to ask a relay whether it already took a message, and marking the row sent before the
+  // final "." would trade this double for a possible loss, which the issue forbids. The Discord
+  // bot has no such window: with `enforce_nonce`, Discord returns the message it already made.
   //
-  // `it.fails` stays green only while the double is really observed: without the counts from the
+  // `it.fails` stays green only while the double is really counted: without the counts of the
   // case above (it failed or did not run) this returns normally, which `it.fails` reports as a
   // failure.
   it.fails('the relay receives each daily email once even when killed between its 250 and the mark', () => {

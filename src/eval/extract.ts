@@ -6,14 +6,15 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { load } from 'cheerio/slim';
 import type { AnyNode } from 'domhandler';
+import { decodeDocument } from '../ingest/decode.ts';
 import { blockTexts } from '../ingest/extract/dom.ts';
 import { extractArticle } from '../ingest/extract.ts';
 import { decodeHtmlEntities } from '../ingest/text.ts';
-import type { DecodedText, ExtractedArticle } from '../ingest/types.ts';
+import type { ExtractedArticle } from '../ingest/types.ts';
 
 /** Where `runExtractEval` looks for the fixtures unless told otherwise. */
 export const DEFAULT_ARTICLES_DIR = path.resolve(
@@ -69,8 +70,6 @@ export interface MetadataCheck {
 /** Everything `vigie eval extract` prints. */
 export interface ExtractEvalReport {
   dir: string;
-  /** How page bytes were turned into text (`decodeDocument` once decode.ts exists). */
-  decoder: 'decodeDocument' | 'utf-8';
   sets: SetScores[];
   /** All `lang=fr` pages of the scored sets, or null when none was scored. */
   french: SetScores | null;
@@ -112,7 +111,8 @@ interface SnippetEntry {
   without: string[];
 }
 
-type Decode = (bytes: Buffer) => string;
+/** A page's text: its charset sniffed as polling does (BOM, meta, UTF-8, windows-1252). */
+const decode = (bytes: Buffer): string => decodeDocument(bytes, null, 'html').text;
 
 /**
  * Extracts every page of the fixture index (or of one set with `set`), writes `out/<id>.txt`
@@ -128,7 +128,6 @@ export async function runExtractEval(
   if (!existsSync(indexPath)) {
     throw new ExtractEvalError('EVAL_FIXTURES_MISSING', dir, `no INDEX.jsonl in ${dir}`);
   }
-  const { decode, decoder } = await loadDecoder();
   if (opts.out) mkdirSync(opts.out, { recursive: true });
   const wanted = (name: string): boolean => opts.set === undefined || opts.set === name;
   const entries = readJsonl<IndexEntry>(indexPath).filter((entry) => wanted(entry.source_set));
@@ -188,7 +187,6 @@ export async function runExtractEval(
   const pages = entries.length + snippetEntries.length;
   return {
     dir,
-    decoder,
     sets,
     french: frenchRows.length > 0 ? summarize('French (lang=fr)', frenchRows) : null,
     snippets: snippetEntries.length > 0 ? snippetScores(counts, snippetEntries.length) : null,
@@ -217,7 +215,7 @@ export function formatExtractReport(report: ExtractEvalReport): string {
   const header = `${'set'.padEnd(22)} ${'pages'.padStart(5)}  ${'word P'.padStart(7)} ${'word R'.padStart(7)} ${'word F1'.padStart(7)}  ${'shingle P'.padStart(9)} ${'R'.padStart(7)} ${'F1'.padStart(7)}`;
   const line = (s: SetScores): string =>
     `${s.name.padEnd(22)} ${String(s.pages).padStart(5)}  ${f(s.word.precision).padStart(7)} ${f(s.word.recall).padStart(7)} ${f(s.word.f1).padStart(7)}  ${f(s.shingle.precision).padStart(9)} ${f(s.shingle.recall).padStart(7)} ${f(s.shingle.f1).padStart(7)}`;
-  const lines = [`fixtures: ${report.dir} (decoder: ${report.decoder})`, header];
+  const lines = [`fixtures: ${report.dir}`, header];
   for (const set of report.sets) lines.push(line(set));
   if (report.french) lines.push(line(report.french));
   const s = report.snippets;
@@ -735,27 +733,4 @@ function readJsonl<T>(file: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
-}
-
-/**
- * decode.ts (charset sniffing) is written by another engineer; until it lands, pages are read
- * as UTF-8, which is right for every full-text set (their README) and wrong only for the one
- * ISO-8859-1 page of the snippet set.
- */
-async function loadDecoder(): Promise<{ decode: Decode; decoder: 'decodeDocument' | 'utf-8' }> {
-  const modulePath = fileURLToPath(new URL('../ingest/decode.ts', import.meta.url));
-  if (existsSync(modulePath)) {
-    const module = (await import(pathToFileURL(modulePath).href)) as {
-      decodeDocument?: (bytes: Uint8Array, contentType: string | null, kind: 'html') => DecodedText;
-    };
-    const decodeDocument = module.decodeDocument;
-    if (decodeDocument !== undefined) {
-      return {
-        decode: (bytes) => decodeDocument(bytes, null, 'html').text,
-        decoder: 'decodeDocument',
-      };
-    }
-  }
-  const utf8 = new TextDecoder('utf-8');
-  return { decode: (bytes) => utf8.decode(bytes), decoder: 'utf-8' };
 }

@@ -124,8 +124,9 @@ describe('delivery faults in a row, then recovery', () => {
     expect(await dispatchDue(db, sinks, options())).toEqual({ sent: 0, retried: 1, failed: 0 });
     await swallowed.reached;
 
-    // Created, but the answer comes after the client gave up: the retry must not post again.
-    const lost = gate.arm('after-send', () => new Promise((resolve) => setTimeout(resolve, 800)));
+    // Created, but the answer is held until the client has given up (closed the connection
+    // after its 400 ms): the retry must not post again.
+    const lost = gate.arm('after-send', ({ clientGone }) => clientGone);
     later();
     expect(await dispatchDue(db, sinks, options())).toEqual({ sent: 0, retried: 1, failed: 0 });
     await lost.reached;

@@ -119,13 +119,22 @@ export async function waitFor(
  */
 export type GateMode = 'swallow' | 'after-send';
 
+export interface HeldPost {
+  /** Resolves once the sender has closed the connection the answer was due on. */
+  clientGone: Promise<void>;
+}
+
 export interface DiscordGate {
   readonly apiBase: string;
   /**
    * Arms the gate for the next message post; `reached` resolves once it is held. With
-   * `after-send`, `onHeld` runs (and is awaited) before the answer is passed on.
+   * `after-send`, `onHeld` runs (and is awaited) before the answer is passed on; its
+   * `clientGone` resolves when the sender closes the connection (e.g. gives up on a timeout).
    */
-  arm(mode: GateMode, onHeld?: () => void | Promise<void>): { reached: Promise<void> };
+  arm(
+    mode: GateMode,
+    onHeld?: (held: HeldPost) => void | Promise<void>,
+  ): { reached: Promise<void> };
   close(): Promise<void>;
 }
 
@@ -137,10 +146,11 @@ export async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate
   const upstream = new URL(target.apiBase);
   let armed: {
     mode: GateMode;
-    onHeld: () => void | Promise<void>;
+    onHeld: (held: HeldPost) => void | Promise<void>;
     held: () => void;
   } | null = null;
   const server = http.createServer((req, res) => {
+    const clientGone = new Promise<void>((resolve) => res.once('close', () => resolve()));
     const isPost = req.method === 'POST' && /\/channels\/\d+\/messages$/.test(req.url ?? '');
     const gate = isPost ? armed : null;
     if (gate) armed = null;
@@ -162,7 +172,7 @@ export async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', async () => {
           if (gate) {
-            await gate.onHeld();
+            await gate.onHeld({ clientGone });
             gate.held();
           }
           if (!res.destroyed)

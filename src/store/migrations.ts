@@ -203,4 +203,16 @@ export const MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX articles_date_by_id ON articles (id, coalesce(published_at, first_seen_at));
   `,
+  // 4: the indexed words longer than 3 characters, accent-folded, so search can expand a prefix
+  // (« souverain ») into the exact words that start with it instead of making FTS5 merge every
+  // matching doclist of the index. Kept by store/articles.ts when an article is saved (pruning
+  // leaves them: a word no article holds any more costs an empty lookup); filled here from the
+  // FTS index itself.
+  `
+  CREATE TABLE search_terms (id INTEGER PRIMARY KEY, term TEXT NOT NULL UNIQUE);
+  CREATE VIRTUAL TABLE temp.search_terms_vocab USING fts5vocab (main, articles_fts, 'row');
+  INSERT OR IGNORE INTO search_terms (term)
+    SELECT term FROM temp.search_terms_vocab WHERE length(term) > 3 AND term GLOB '*[^0-9]*';
+  DROP TABLE temp.search_terms_vocab;
+  `,
 ];

@@ -1,9 +1,16 @@
 /**
- * Full-text search over stored articles (FTS5, bm25, accent-insensitive).
+ * Full-text search over stored articles (FTS5, accent-insensitive).
  *
  * User queries are data: `toFtsQuery` rebuilds them from words, "quoted phrases" and
  * -exclusions, every token quoted, so no FTS5 operator (`NEAR(`, `*`, `:`, `^`, `AND`) or quote
  * typed by a user ever reaches FTS5 syntax and no query can raise a syntax error.
+ *
+ * A single word matches as a prefix (« souverain » finds « souveraineté »). FTS5 answers
+ * `word*` by merging the doclists of every matching term over the whole index before returning
+ * a row (milliseconds per word on a large archive, whatever the LIMIT), so `searchArticles`
+ * expands the prefix instead into the exact indexed words that start with it, read from the
+ * `search_terms` vocabulary (migration 4, kept by store/articles.ts), and leaves `word*` to FTS5
+ * only when that vocabulary is missing or the prefix is too wide.
  */
 import type { TermId, TopicId } from '../analyze/types.ts';
 import { type Db, statement } from './db.ts';
@@ -41,9 +48,18 @@ export interface SearchPage {
 }
 
 const MAX_QUERY_CHARS = 500;
-/** Matches ranked by relevance: the newest ones (see `searchArticles`). */
+/** Matches ranked: the newest ones (see `searchArticles`). */
 export const RANK_WINDOW = 1_000;
+/**
+ * bm25 ranks a query only when each of its words is in fewer articles than this: bm25 reads the
+ * whole doclist of every word to weigh it, milliseconds for a common word on a large archive.
+ */
+export const RARE_WORD_ARTICLES = 1_000;
+/** A prefix that starts more indexed words than this is left to FTS5 (`word*`). */
+export const MAX_PREFIX_EXPANSION = 64;
 const MAX_TOKENS = 16;
+/** Words of this length or less are not in the vocabulary: a prefix is at least 3 characters. */
+const SHORT_WORD = 3;
 
 interface ParsedQuery {
   include: string[];
@@ -67,43 +83,235 @@ export function parseUserQuery(input: string): ParsedQuery {
   return { include, exclude };
 }
 
+const quote = (token: string) => `"${token.replaceAll('"', '""')}"`;
+
+/** Single words of 3 characters or more match as prefixes; phrases, short words and numbers exactly. */
+function isPrefixToken(token: string): boolean {
+  return token.length >= SHORT_WORD && !token.includes(' ') && !/^\p{N}+$/u.test(token);
+}
+
+function buildFts(positive: readonly string[], exclude: readonly string[]): string | null {
+  if (positive.length === 0) return null;
+  const all = positive.join(' AND ');
+  if (exclude.length === 0) return all;
+  return `(${all}) NOT (${exclude.map(quote).join(' OR ')})`;
+}
+
 /**
  * A safe FTS5 MATCH expression for a user query, or null when the query has no words to
- * include. Single words match as prefixes (`souverain` finds « souveraineté »). Pure.
+ * include. Single words match as prefixes (`souverain` finds « souveraineté »), here left to
+ * FTS5 (`"souverain"*`); `searchArticles` expands them from the vocabulary when it can. Pure.
  */
 export function toFtsQuery(input: string): string | null {
   const { include, exclude } = parseUserQuery(input);
-  if (include.length === 0) return null;
-  const quote = (token: string) => `"${token}"`;
-  const positive = include
-    .map((token) => (token.includes(' ') || token.length < 3 ? quote(token) : `${quote(token)}*`))
-    .join(' AND ');
-  if (exclude.length === 0) return positive;
-  return `(${positive}) NOT (${exclude.map(quote).join(' OR ')})`;
+  return buildFts(
+    include.map((token) => (isPrefixToken(token) ? `${quote(token)}*` : quote(token))),
+    exclude,
+  );
+}
+
+/** A word as the index folds it (`unicode61 remove_diacritics 2`): lower case, no accents. Pure. */
+export function foldWord(word: string): string {
+  const lower = word.toLowerCase();
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the ASCII range, not a control character
+  return /[^\u0000-\u007f]/.test(lower) ? lower.normalize('NFD').replace(/\p{M}+/gu, '') : lower;
+}
+
+/**
+ * What each UTF-16 code unit adds to a word's key, filled on first sight: -1 not seen yet, 0 a
+ * separator, else the lower-cased code unit, plus `LETTER_BIT` for anything but a digit.
+ */
+const charKeys = new Int32Array(0x10000).fill(-1);
+const LETTER_BIT = 0x10000;
+
+function charKey(code: number): number {
+  const char = String.fromCharCode(code);
+  let key: number;
+  if (code >= 0x30 && code <= 0x39) key = code;
+  else if (code >= 0xd800 && code <= 0xdfff)
+    // Half of a character outside the BMP (a rare letter or an emoji): kept in the word, it only
+    // adds a candidate the index re-tokenizes.
+    key = code | LETTER_BIT;
+  else if (/[\p{L}\p{N}\p{M}]/u.test(char)) {
+    const lower = char.toLowerCase();
+    key = (lower.length === 1 ? lower.charCodeAt(0) : code) | LETTER_BIT;
+  } else key = 0;
+  charKeys[code] = key;
+  return key;
+}
+
+/**
+ * A set of 62-bit word keys (two 31-bit hashes) in open addressing over typed arrays: looking a
+ * word up allocates nothing.
+ */
+export class WordKeys {
+  private first = new Int32Array(1 << 12);
+  private second = new Int32Array(1 << 12);
+  size = 0;
+
+  /** Adds a key; false when it was already there. */
+  add(a: number, b: number): boolean {
+    // A stored second half is never 0, so 0 marks an empty slot.
+    const tag = b | 1;
+    let mask = this.first.length - 1;
+    let slot = a & mask;
+    while (this.second[slot] !== 0) {
+      if (this.first[slot] === a && this.second[slot] === tag) return false;
+      slot = (slot + 1) & mask;
+    }
+    this.first[slot] = a;
+    this.second[slot] = tag;
+    this.size += 1;
+    if (this.size * 2 > this.first.length) {
+      const [first, second] = [this.first, this.second];
+      this.first = new Int32Array(first.length * 2);
+      this.second = new Int32Array(first.length * 2);
+      mask = this.first.length - 1;
+      for (let old = 0; old < first.length; old += 1) {
+        if (second[old] === 0) continue;
+        let fresh = (first[old] as number) & mask;
+        while (this.second[fresh] !== 0) fresh = (fresh + 1) & mask;
+        this.first[fresh] = first[old] as number;
+        this.second[fresh] = second[old] as number;
+      }
+    }
+    return true;
+  }
+
+  clear(): void {
+    this.first = new Int32Array(1 << 12);
+    this.second = new Int32Array(1 << 12);
+    this.size = 0;
+  }
+}
+
+/**
+ * The words of `text` the vocabulary needs (longer than 3 characters, not numbers) whose key is
+ * not in `known`, folded, each once; their keys are added to `known`. A key is a 62-bit hash of
+ * the lower-cased word computed while scanning, so a known word costs no string at all and the
+ * whole text of an article is scanned in microseconds. Two words sharing a key (odds of about
+ * one in 10^13 per new word on a large vocabulary) would leave the second out of it.
+ */
+export function newVocabularyWords(text: string, known: WordKeys): string[] {
+  const fresh: string[] = [];
+  const end = text.length;
+  let i = 0;
+  while (i < end) {
+    let key = charKeys[text.charCodeAt(i)] as number;
+    if (key < 0) key = charKey(text.charCodeAt(i));
+    if (key === 0) {
+      i += 1;
+      continue;
+    }
+    const start = i;
+    let letters = 0;
+    let h1 = 0x811c9dc5;
+    let h2 = 0x9747b28c;
+    while (true) {
+      letters |= key;
+      const unit = key & 0xffff;
+      h1 = Math.imul(h1 ^ unit, 0x01000193);
+      h2 = Math.imul(h2 ^ unit, 0x5bd1e995);
+      h2 ^= h2 >>> 15;
+      i += 1;
+      if (i === end) break;
+      key = charKeys[text.charCodeAt(i)] as number;
+      if (key < 0) key = charKey(text.charCodeAt(i));
+      if (key === 0) break;
+    }
+    if (letters < LETTER_BIT || i - start <= SHORT_WORD) continue;
+    if (known.add(h1 & 0x7fffffff, h2 & 0x7fffffff)) fresh.push(foldWord(text.slice(start, i)));
+  }
+  return fresh.length > 1 ? [...new Set(fresh)] : fresh;
+}
+
+const withoutVocabulary = new WeakSet<Db>();
+
+/**
+ * The indexed words longer than `prefix` that start with it (folded), or null when the
+ * vocabulary is missing (a database read before migration 4) or holds more than
+ * `MAX_PREFIX_EXPANSION` of them.
+ */
+function prefixWords(db: Db, prefix: string): string[] | null {
+  if (withoutVocabulary.has(db)) return null;
+  let rows: { term: string }[];
+  try {
+    rows = statement(
+      db,
+      'SELECT term FROM search_terms WHERE term > @prefix AND term < @end ORDER BY term LIMIT @cap',
+    ).all({ prefix, end: `${prefix}\u{10ffff}`, cap: MAX_PREFIX_EXPANSION + 1 }) as {
+      term: string;
+    }[];
+  } catch (error) {
+    if (!/no such table/.test((error as Error).message)) throw error;
+    withoutVocabulary.add(db);
+    return null;
+  }
+  return rows.length > MAX_PREFIX_EXPANSION ? null : rows.map((row) => row.term);
+}
+
+interface CompiledQuery {
+  /** The MATCH expression. */
+  fts: string;
+  /** The included words restricted to the title column. */
+  title: string;
+  /** Each included group and each excluded word alone, as bm25 weighs them. */
+  parts: string[];
+  /** True when a prefix was left to FTS5 (`word*`), which merges its doclists on every MATCH. */
+  merged: boolean;
+}
+
+/**
+ * The MATCH expressions for a parsed query: each prefix becomes `("word" OR "word1" OR …)`, the
+ * typed word kept so the index's own tokenizer decides what matches it exactly.
+ */
+function compileQuery(db: Db, { include, exclude }: ParsedQuery): CompiledQuery | null {
+  let merged = false;
+  const positive = include.map((token) => {
+    if (!isPrefixToken(token)) return quote(token);
+    const words = prefixWords(db, foldWord(token));
+    if (!words) {
+      merged = true;
+      return `${quote(token)}*`;
+    }
+    return words.length === 0 ? quote(token) : `(${[token, ...words].map(quote).join(' OR ')})`;
+  });
+  const fts = buildFts(positive, exclude);
+  if (!fts) return null;
+  return {
+    fts,
+    title: `{title} : (${positive.join(' AND ')})`,
+    parts: [...positive, ...exclude.map(quote)],
+    merged,
+  };
 }
 
 /**
  * Runs a search; an empty query lists the latest matching articles. Read-only.
  *
- * Ranking runs on the FTS index alone (bm25, title weighted 4×) and only the page of ids it
- * returns is joined to the article rows: joining every match to its 3 KB row before sorting
- * cost tens of milliseconds on a broad query. Filters are id sets (`IN (…)`) so each uses its
- * own index.
+ * A query ranks the newest `RANK_WINDOW` articles it matches (rowids grow with time): a news
+ * archive wants recent stories, and a broad word on 100k articles would otherwise cost tens of
+ * milliseconds per keystroke. Within them, when every word of the query (excluded ones too) is
+ * in fewer than `RARE_WORD_ARTICLES` articles, bm25 orders them (title weighted 4×); otherwise
+ * the articles whose title holds all the included words come first, then the others, each
+ * newest first. Ranking runs on the FTS index alone and only the page of ids it returns is
+ * joined to the article rows. Filters are probed per match on their own indexes.
  */
 export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   const limit = Math.min(Math.max(query.limit ?? 10, 1), 100);
   const offset = Math.max(query.offset ?? 0, 0);
-  const { include, exclude } = parseUserQuery(query.query ?? '');
-  const fts = toFtsQuery(query.query ?? '');
+  const parsed = parseUserQuery(query.query ?? '');
+  const { include, exclude } = parsed;
+  const compiled = compileQuery(db, parsed);
   const params: Record<string, unknown> = { limit, offset };
   const filters: ((id: string) => string)[] = [];
 
-  if (fts) params.fts = fts;
+  if (compiled) params.fts = compiled.fts;
   else if (include.length === 0 && exclude.length > 0) {
     filters.push(
       (id) => `${id} NOT IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @excluded)`,
     );
-    params.excluded = exclude.map((token) => `"${token}"`).join(' OR ');
+    params.excluded = exclude.map(quote).join(' OR ');
   }
   // Term, topic and source are probed per candidate on their primary keys: materialising
   // "every article about UGAP" costs tens of milliseconds on a large archive, a probe a microsecond.
@@ -144,7 +352,7 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   };
 
   const window = Math.max(RANK_WINDOW, offset + limit);
-  if (!fts) {
+  if (!compiled) {
     // Newest first through the date index, probing the filters per article and stopping at the
     // window: no article row (3 KB of text) is read but the page's.
     const newest = `SELECT a.id FROM articles a ${where('a.id')}
@@ -176,9 +384,6 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   // whole MATCH once per id in the list (seconds on a broad query); as an expression it is a
   // plain filter over the matches.
   const matching = where('(rowid + 0)', 'articles_fts MATCH @fts');
-  // bm25 scores every row it sorts, and counting reads every match: both are bounded to the
-  // newest `window` matches (rowids grow with time). A news archive wants recent stories first,
-  // and a broad word on 100k articles would otherwise cost tens of milliseconds per keystroke.
   const bounds = statement(
     db,
     `SELECT count(*) AS n, coalesce(min(rowid), 0) AS oldest FROM
@@ -186,22 +391,33 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   ).get({ ...params, window }) as { n: number; oldest: number };
   const more = bounds.n >= window;
   if (bounds.n === 0) return { total: 0, more, results: [] };
-  const ranked = statement(
-    db,
-    `SELECT rowid AS id, snippet(articles_fts, 1, '⟦', '⟧', '…', 24) AS snippet
-     FROM articles_fts ${matching} AND rowid >= @oldest
-     ORDER BY bm25(articles_fts, 4.0, 1.0) LIMIT @limit OFFSET @offset`,
-  ).all({ ...params, oldest: bounds.oldest }) as { id: number; snippet: string }[];
-  const ids = ranked.map((row) => row.id);
-  const snippets = new Map(ranked.map((row) => [row.id, row.snippet]));
-  const pageIds = { ids: JSON.stringify(ids) };
+  // Rowids are bound as BigInt, i.e. as INTEGER: FTS5 takes a rowid bound given as a REAL (every
+  // JS number is one) for no bound at all, while still telling SQLite it applied it — a range
+  // would scan every match, `rowid = ?` would return another row.
+  const ranked = { ...params, oldest: BigInt(bounds.oldest), title: compiled.title };
+  // A full window means every included word is in at least `window` ≥ RARE_WORD_ARTICLES
+  // articles: no need to count them.
+  const byRelevance = !compiled.merged && !more && compiled.parts.every((part) => isRare(db, part));
+  const ids = (
+    statement(
+      db,
+      byRelevance
+        ? `SELECT rowid AS id FROM articles_fts ${matching} AND rowid >= @oldest
+           ORDER BY bm25(articles_fts, 4.0, 1.0), rowid DESC LIMIT @limit OFFSET @offset`
+        : `WITH titled AS (SELECT rowid AS id FROM articles_fts
+             WHERE articles_fts MATCH @title AND rowid >= @oldest)
+           SELECT rowid AS id FROM articles_fts ${matching} AND rowid >= @oldest
+           ORDER BY rowid IN titled DESC, rowid DESC LIMIT @limit OFFSET @offset`,
+    ).all(ranked) as { id: number }[]
+  ).map((row) => row.id);
+  const snippets = snippetsOf(db, compiled, ids);
   const rows = new Map(
     (
       statement(
         db,
         `SELECT id, title, url, published_at AS publishedAt, first_seen_at AS firstSeenAt
            FROM articles WHERE id IN (SELECT value FROM json_each(@ids))`,
-      ).all(pageIds) as Omit<RawRow, 'snippet'>[]
+      ).all({ ids: JSON.stringify(ids) }) as Omit<RawRow, 'snippet'>[]
     ).map((row) => [row.id, row]),
   );
   const page = ids.flatMap((id) => {
@@ -209,6 +425,47 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
     return row ? [{ ...row, snippet: snippets.get(id) ?? '' }] : [];
   });
   return { total: bounds.n, more, results: toResults(db, page) };
+}
+
+/** Whether fewer than `RARE_WORD_ARTICLES` articles match `part` (counting stops there). */
+function isRare(db: Db, part: string): boolean {
+  const { n } = statement(
+    db,
+    `SELECT count(*) AS n FROM (SELECT rowid FROM articles_fts WHERE articles_fts MATCH @part
+       ORDER BY rowid DESC LIMIT @cap)`,
+  ).get({ part, cap: RARE_WORD_ARTICLES }) as { n: number };
+  return n < RARE_WORD_ARTICLES;
+}
+
+const SNIPPET = `snippet(articles_fts, 1, '⟦', '⟧', '…', 24)`;
+
+/**
+ * The highlighted passage of each page article. One MATCH per id seeks each exact word's
+ * doclist to that row; a `word*` prefix would be merged again per id, so it gets one MATCH for
+ * the whole page instead.
+ */
+function snippetsOf(db: Db, compiled: CompiledQuery, ids: readonly number[]): Map<number, string> {
+  if (compiled.merged)
+    return new Map(
+      (
+        statement(
+          db,
+          `SELECT rowid AS id, ${SNIPPET} AS snippet FROM articles_fts
+           WHERE articles_fts MATCH @fts AND (rowid + 0) IN (SELECT value FROM json_each(@ids))`,
+        ).all({ fts: compiled.fts, ids: JSON.stringify(ids) }) as { id: number; snippet: string }[]
+      ).map((row) => [row.id, row.snippet]),
+    );
+  const one = statement(
+    db,
+    `SELECT ${SNIPPET} AS snippet FROM articles_fts WHERE articles_fts MATCH @fts AND rowid = @id`,
+  );
+  return new Map(
+    ids.map((id) => [
+      id,
+      (one.get({ fts: compiled.fts, id: BigInt(id) }) as { snippet: string } | undefined)
+        ?.snippet ?? '',
+    ]),
+  );
 }
 
 interface RawRow {

@@ -384,32 +384,49 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   // whole MATCH once per id in the list (seconds on a broad query); as an expression it is a
   // plain filter over the matches.
   const matching = where('(rowid + 0)', 'articles_fts MATCH @fts');
-  const bounds = statement(
+  // One pass over the matches: the newest `window` of them (with the filters probed once per
+  // match), their count, and the page ordered title matches first, then newest. `min(id)` is an
+  // INTEGER, which FTS5 needs to use a rowid bound (see `BigInt` below).
+  const tiered = statement(
     db,
-    `SELECT count(*) AS n, coalesce(min(rowid), 0) AS oldest FROM
-       (SELECT rowid FROM articles_fts ${matching} ORDER BY rowid DESC LIMIT @window)`,
-  ).get({ ...params, window }) as { n: number; oldest: number };
+    `WITH newest AS MATERIALIZED (
+       SELECT rowid AS id FROM articles_fts ${matching} ORDER BY rowid DESC LIMIT @window),
+     titled AS (SELECT rowid AS id FROM articles_fts
+       WHERE articles_fts MATCH @title AND rowid >= (SELECT min(id) FROM newest))
+     SELECT id, (SELECT count(*) FROM newest) AS n, (SELECT min(id) FROM newest) AS oldest
+     FROM newest ORDER BY id IN titled DESC, id DESC LIMIT @limit OFFSET @offset`,
+  ).all({ ...params, window, title: compiled.title }) as {
+    id: number;
+    n: number;
+    oldest: number;
+  }[];
+  const bounds =
+    tiered[0] ??
+    (statement(
+      db,
+      `SELECT count(*) AS n, coalesce(min(rowid), 0) AS oldest FROM
+         (SELECT rowid FROM articles_fts ${matching} ORDER BY rowid DESC LIMIT @window)`,
+    ).get({ ...params, window }) as { n: number; oldest: number });
   const more = bounds.n >= window;
   if (bounds.n === 0) return { total: 0, more, results: [] };
-  // Rowids are bound as BigInt, i.e. as INTEGER: FTS5 takes a rowid bound given as a REAL (every
-  // JS number is one) for no bound at all, while still telling SQLite it applied it — a range
-  // would scan every match, `rowid = ?` would return another row.
-  const ranked = { ...params, oldest: BigInt(bounds.oldest), title: compiled.title };
   // A full window means every included word is in at least `window` ≥ RARE_WORD_ARTICLES
-  // articles: no need to count them.
+  // articles: no need to count them. Rare words make small doclists, so ranking again is cheap.
   const byRelevance = !compiled.merged && !more && compiled.parts.every((part) => isRare(db, part));
-  const ids = (
-    statement(
-      db,
-      byRelevance
-        ? `SELECT rowid AS id FROM articles_fts ${matching} AND rowid >= @oldest
-           ORDER BY bm25(articles_fts, 4.0, 1.0), rowid DESC LIMIT @limit OFFSET @offset`
-        : `WITH titled AS (SELECT rowid AS id FROM articles_fts
-             WHERE articles_fts MATCH @title AND rowid >= @oldest)
-           SELECT rowid AS id FROM articles_fts ${matching} AND rowid >= @oldest
-           ORDER BY rowid IN titled DESC, rowid DESC LIMIT @limit OFFSET @offset`,
-    ).all(ranked) as { id: number }[]
-  ).map((row) => row.id);
+  const ids = byRelevance
+    ? (
+        statement(
+          db,
+          `SELECT rowid AS id FROM articles_fts ${matching} AND rowid >= @oldest
+           ORDER BY bm25(articles_fts, 4.0, 1.0), rowid DESC LIMIT @limit OFFSET @offset`,
+        ).all({
+          ...params,
+          // Rowids are bound as BigInt, i.e. as INTEGER: FTS5 takes a rowid bound given as a
+          // REAL (every JS number is one) for no bound at all, while still telling SQLite it
+          // applied it — a range would scan every match, `rowid = ?` return another row.
+          oldest: BigInt(bounds.oldest),
+        }) as { id: number }[]
+      ).map((row) => row.id)
+    : tiered.map((row) => row.id);
   const snippets = snippetsOf(db, compiled, ids);
   const rows = new Map(
     (
@@ -440,31 +457,26 @@ function isRare(db: Db, part: string): boolean {
 const SNIPPET = `snippet(articles_fts, 1, '⟦', '⟧', '…', 24)`;
 
 /**
- * The highlighted passage of each page article. One MATCH per id seeks each exact word's
- * doclist to that row; a `word*` prefix would be merged again per id, so it gets one MATCH for
- * the whole page instead.
+ * The highlighted passage of each page article, in one MATCH over the page's rowid range (at
+ * most the ranked window): one MATCH per id would parse the query and open every word's
+ * doclists again per id (a `word*` prefix would even merge them again), several times the cost.
  */
 function snippetsOf(db: Db, compiled: CompiledQuery, ids: readonly number[]): Map<number, string> {
-  if (compiled.merged)
-    return new Map(
-      (
-        statement(
-          db,
-          `SELECT rowid AS id, ${SNIPPET} AS snippet FROM articles_fts
-           WHERE articles_fts MATCH @fts AND (rowid + 0) IN (SELECT value FROM json_each(@ids))`,
-        ).all({ fts: compiled.fts, ids: JSON.stringify(ids) }) as { id: number; snippet: string }[]
-      ).map((row) => [row.id, row.snippet]),
-    );
-  const one = statement(
-    db,
-    `SELECT ${SNIPPET} AS snippet FROM articles_fts WHERE articles_fts MATCH @fts AND rowid = @id`,
-  );
+  if (ids.length === 0) return new Map();
   return new Map(
-    ids.map((id) => [
-      id,
-      (one.get({ fts: compiled.fts, id: BigInt(id) }) as { snippet: string } | undefined)
-        ?.snippet ?? '',
-    ]),
+    (
+      statement(
+        db,
+        `SELECT rowid AS id, snippet(articles_fts, 1, '⟦', '⟧', '…', 24) AS snippet
+         FROM articles_fts WHERE articles_fts MATCH @fts AND rowid BETWEEN @low AND @high
+           AND (rowid + 0) IN (SELECT value FROM json_each(@ids))`,
+      ).all({
+        fts: compiled.fts,
+        low: BigInt(Math.min(...ids)),
+        high: BigInt(Math.max(...ids)),
+        ids: JSON.stringify(ids),
+      }) as { id: number; snippet: string }[]
+    ).map((row) => [row.id, row.snippet]),
   );
 }
 

@@ -6,7 +6,7 @@
  * A feed's first successful poll stores what it holds without announcing it (no flood of old
  * news), except items newer than `backfillDays`.
  */
-import { analyze } from '../analyze/analyze.ts';
+import { analyzeIfMatched } from '../analyze/analyze.ts';
 import type { AnalysisRules } from '../analyze/rules.ts';
 import type { Analysis, TermId } from '../analyze/types.ts';
 import type { AlertRule, Settings } from '../config/schema.ts';
@@ -317,11 +317,11 @@ async function readItem(
     };
 
   const body = await readArticle(context, item);
-  const analysis = analyze(
+  const analysis = analyzeIfMatched(
     { title: item.title, text: body.text, url: item.url, publishedAt: item.publishedAt },
     context.rules,
   );
-  if (analysis.terms.length === 0) return null;
+  if (analysis === null) return null;
   const now = clock();
   const url = item.url ?? body.canonical ?? feed.url;
   const canonical = canonicalUrl(body.canonical) ?? itemCanonical ?? `${feed.url}#${key}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyze } from '../../src/analyze/analyze.ts';
+import { analyze, analyzeIfMatched } from '../../src/analyze/analyze.ts';
 import { rules } from './rules-fixture.ts';
 
 describe('analyze', () => {
@@ -37,5 +37,28 @@ describe('analyze', () => {
       amounts: [],
       deadlines: [],
     });
+  });
+});
+
+describe('analyzeIfMatched (the poll path)', () => {
+  const matched = {
+    title: 'L’UGAP référence un cloud qualifié SecNumCloud',
+    text: 'La centrale d’achat public ouvre son catalogue à 12 millions d’euros d’ici le 1er mars.',
+    url: 'https://example.org/ugap',
+    publishedAt: '2026-01-10T08:00:00Z',
+  };
+
+  it('gives the whole analysis of a document that mentions a watch term', () => {
+    expect(analyzeIfMatched(matched, rules)).toEqual(analyze(matched, rules));
+  });
+
+  it('gives null for a document that mentions none, even with amounts and dates', () => {
+    const other = {
+      ...matched,
+      title: 'Un opérateur lance une offre de stockage',
+      text: 'L’offre coûte 12 millions d’euros et ouvre le 1er mars chez Microsoft.',
+    };
+    expect(analyze(other, rules).terms).toEqual([]);
+    expect(analyzeIfMatched(other, rules)).toBeNull();
   });
 });

@@ -65,6 +65,12 @@ const MARKS = /[\p{M}\u00ad\u200b-\u200d\u2060\ufeff]/gu;
 const LIGATURES: Record<string, string> = { œ: 'oe', æ: 'ae', ß: 'ss', ĳ: 'ij' };
 const LIGATURE_RE = /[œæßĳ]/g;
 const foldCache = new Map<string, string>();
+const MAX_CACHED_FOLD = 40;
+
+/** A string that shares no storage with `text` (V8 cuts slices of 13+ characters as views). */
+function flatCopy(text: string): string {
+  return text.length >= 13 ? Array.from(text).join('') : text;
+}
 
 /** A 64K lookup table: a typed-array read is cheaper than a Set in the per-character loop. */
 function codeTable(codes: readonly number[]): Uint8Array {
@@ -106,8 +112,11 @@ function foldWide(text: string): string {
     .replace(LIGATURE_RE, (ch) => LIGATURES[ch] ?? ch)
     .normalize('NFKD')
     .replace(MARKS, '');
-  // Memoised because the same accented words (« données », « santé ») recur in every article.
-  if (foldCache.size < 50_000) foldCache.set(text, folded);
+  // Memoised because the same accented words (« données », « santé ») recur in every article;
+  // longer text (a title) rarely recurs. Kept as copies: a slice is a view that keeps the whole
+  // string it was cut from alive (a feed document, here, for every word cached).
+  if (text.length <= MAX_CACHED_FOLD && foldCache.size < 50_000)
+    foldCache.set(flatCopy(text), flatCopy(folded));
   return folded;
 }
 
@@ -144,7 +153,7 @@ function internedNorm(
   const norm = fold(raw);
   if (internCount >= INTERN_LIMIT) return norm;
   // A long slice may be a view of the whole document: keep a copy, never the document.
-  const kept = size >= 13 ? Array.from(raw).join('') : raw;
+  const kept = flatCopy(raw);
   internHashes[slot] = hash;
   internRaws[slot] = kept;
   internNorms[slot] = norm === raw ? kept : norm;

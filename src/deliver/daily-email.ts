@@ -4,7 +4,7 @@
  * the same day never sends twice), written in the transaction that marks the articles included.
  */
 import { TERM_IDS } from '../analyze/types.ts';
-import type { Db } from '../store/db.ts';
+import { type Db, transaction } from '../store/db.ts';
 import { queueBatch } from '../store/outbox.ts';
 import { pendingStoryItems } from '../store/stories.ts';
 import { weeklyTrends } from '../store/trends.ts';
@@ -107,7 +107,7 @@ export function queueDailyEmail(
       : {}),
   });
   const now = options.now.toISOString();
-  const queued = db.transaction(() =>
+  const queued = transaction(db, () =>
     options.destinations.filter((destination) => {
       const to = destination.startsWith('smtp:')
         ? [destination.slice('smtp:'.length)]
@@ -130,7 +130,7 @@ export function queueDailyEmail(
         }) !== null
       );
     }),
-  )();
+  );
   return { queued: queued.length, articles: view.articles.length };
 }
 

@@ -19,7 +19,7 @@ import type { ExtractMethod, FeedItem, ParsedFeed } from '../ingest/types.ts';
 import { canonicalUrl } from '../ingest/url.ts';
 import type { Logger } from '../log.ts';
 import { contentFingerprint, findArticleIdByUrl, markSeen, unseenKeys } from '../store/articles.ts';
-import type { Db } from '../store/db.ts';
+import { type Db, transaction } from '../store/db.ts';
 import { type FeedRow, recordPollFailure, recordPollSuccess } from '../store/feeds.ts';
 import {
   addStorySource,
@@ -128,9 +128,9 @@ function createWriteBatch(db: Db): WriteBatch {
   const flush = () => {
     if (pending.length === 0) return;
     const writes = pending.splice(0);
-    db.transaction(() => {
+    transaction(db, () => {
       for (const write of writes) write();
-    })();
+    });
   };
   return {
     add(write) {
@@ -280,10 +280,10 @@ async function storeNewItems(
   // FTS5 writes a segment per commit, and a cold cycle of 500 feeds would otherwise commit
   // tens of thousands of times. A crash before it only means these items are read again.
   const unmatched = fresh.filter((_, index) => saves[index] === null);
-  context.db.transaction(() => {
+  transaction(context.db, () => {
     for (const save of saves) save?.();
     markSeen(context.db, feed.id, unmatched, context.clock().toISOString());
-  })();
+  });
   return { newItems: fresh.length, matched: fresh.length - unmatched.length };
 }
 

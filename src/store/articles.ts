@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import type { Statement } from 'better-sqlite3';
 import type { Analysis } from '../analyze/types.ts';
 import type { ExtractMethod } from '../ingest/types.ts';
-import { type Db, statement } from './db.ts';
+import { type Db, statement, transaction } from './db.ts';
 import { newVocabularyWords, WordKeys } from './search.ts';
 
 export interface NewArticle {
@@ -82,9 +82,9 @@ export function markSeen(db: Db, feedId: number, keys: readonly string[], now: s
     db,
     'INSERT OR IGNORE INTO seen_items (feed_id, item_key, seen_at) VALUES (?, ?, ?)',
   );
-  db.transaction(() => {
+  transaction(db, () => {
     for (const key of keys) insert.run(feedId, key, now);
-  })();
+  });
 }
 
 /** The stored article with this canonical URL, if any. */
@@ -97,7 +97,7 @@ export function findArticleIdByUrl(db: Db, canonicalUrl: string): number | null 
 
 /** Records that feed `source.feedId` also carries article `articleId`. */
 export function addSource(db: Db, articleId: number, source: SourceRef, now: string): void {
-  db.transaction(() => {
+  transaction(db, () => {
     statement(
       db,
       `INSERT OR IGNORE INTO article_sources (article_id, feed_id, item_url, published_at, seen_at)
@@ -108,7 +108,7 @@ export function addSource(db: Db, articleId: number, source: SourceRef, now: str
       `INSERT INTO seen_items (feed_id, item_key, article_id, seen_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (feed_id, item_key) DO UPDATE SET article_id = excluded.article_id`,
     ).run(source.feedId, source.itemKey, articleId, now);
-  })();
+  });
 }
 
 /**
@@ -122,7 +122,7 @@ export function saveMatchedArticle(
   announce: Announcement,
   now: string,
 ): SaveResult {
-  return db.transaction((): SaveResult => {
+  return transaction(db, (): SaveResult => {
     const existing = statement(
       db,
       'SELECT id FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1',
@@ -136,7 +136,7 @@ export function saveMatchedArticle(
     insertAnalysis(db, articleId, article.analysis);
     enqueueAnnouncements(db, articleId, announce, now);
     return { articleId, created: true };
-  })();
+  });
 }
 
 function insertArticle(db: Db, article: NewArticle, now: string): number {

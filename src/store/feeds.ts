@@ -3,7 +3,7 @@
  * here. Times are ISO strings passed in by the caller (the store reads no clock).
  */
 import type { Source } from '../config/schema.ts';
-import { type Db, statement } from './db.ts';
+import { type Db, statement, transaction } from './db.ts';
 
 export interface FeedRow {
   id: number;
@@ -52,7 +52,7 @@ export function syncConfiguredFeeds(db: Db, sources: readonly Source[], now: str
       interval_ms = excluded.interval_ms, removed_at = NULL
     WHERE feeds.origin = 'config'`,
   );
-  db.transaction(() => {
+  transaction(db, () => {
     for (const source of sources)
       upsert.run({
         url: source.url,
@@ -66,7 +66,7 @@ export function syncConfiguredFeeds(db: Db, sources: readonly Source[], now: str
       `UPDATE feeds SET removed_at = ? WHERE origin = 'config' AND removed_at IS NULL
        AND url NOT IN (SELECT value FROM json_each(?))`,
     ).run(now, urls);
-  })();
+  });
 }
 
 /** Every feed not removed, in name order. */
@@ -122,7 +122,7 @@ export interface PollSuccess {
 
 /** Records a good poll: validators kept, failures reset, next turn set. */
 export function recordPollSuccess(db: Db, feedId: number, result: PollSuccess): void {
-  db.transaction(() => {
+  transaction(db, () => {
     statement(
       db,
       `UPDATE feeds SET etag = @etag, last_modified = @lastModified,
@@ -143,7 +143,7 @@ export function recordPollSuccess(db: Db, feedId: number, result: PollSuccess): 
         db,
         'UPDATE feeds SET url = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM feeds WHERE url = ?)',
       ).run(result.movedTo, feedId, result.movedTo);
-  })();
+  });
 }
 
 export interface PollFailure {

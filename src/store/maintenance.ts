@@ -7,8 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Db } from './db.ts';
-import { StoreError } from './db.ts';
+import { type Db, StoreError, transaction } from './db.ts';
 
 export interface BackupResult {
   file: string;
@@ -65,7 +64,7 @@ export function pruneOlderThan(
 ): PruneResult {
   const articles = `FROM articles WHERE julianday(coalesce(published_at, first_seen_at)) < julianday(?)`;
   const seen = `FROM seen_items WHERE julianday(seen_at) < julianday(?)`;
-  return db.transaction((): PruneResult => {
+  return transaction(db, (): PruneResult => {
     if (options.dryRun) {
       const count = (from: string) =>
         (db.prepare(`SELECT count(*) AS n ${from}`).get(before) as { n: number }).n;
@@ -74,5 +73,5 @@ export function pruneOlderThan(
     const deleted = db.prepare(`DELETE ${articles}`).run(before).changes;
     const seenItems = db.prepare(`DELETE ${seen}`).run(before).changes;
     return { deleted, seenItems, before };
-  })();
+  });
 }

@@ -8,7 +8,7 @@
  * transaction. After a crash, `sending` rows return to `pending` and resume at the first
  * unconfirmed part; Discord's `enforce_nonce` covers the window between a send and its mark.
  */
-import { type Db, statement } from './db.ts';
+import { type Db, statement, transaction } from './db.ts';
 
 export type ItemKind = 'digest-item' | 'email-item';
 export type DeliveryKind = 'digest' | 'email' | 'alert';
@@ -48,7 +48,7 @@ export interface NewBatch {
  * Returns the batch row id, or null when a batch with this dedup key already exists.
  */
 export function queueBatch(db: Db, batch: NewBatch): number | null {
-  return db.transaction(() => {
+  return transaction(db, () => {
     const inserted = statement(
       db,
       `INSERT OR IGNORE INTO outbox (kind, destination, dedup_key, payload, created_at)
@@ -62,7 +62,7 @@ export function queueBatch(db: Db, batch: NewBatch): number | null {
     );
     for (const id of batch.itemIds) include.run(batchId, id);
     return batchId;
-  })();
+  });
 }
 
 /** Marks item rows included without a batch (e.g. nothing to send today but the day is done). */
@@ -71,9 +71,9 @@ export function markItemsIncluded(db: Db, itemIds: readonly number[]): void {
     db,
     `UPDATE outbox SET status = 'included' WHERE id = ? AND status = 'pending'`,
   );
-  db.transaction(() => {
+  transaction(db, () => {
     for (const id of itemIds) include.run(id);
-  })();
+  });
 }
 
 /** Sets the payload of an alert row (rendered when first claimed). */
@@ -88,7 +88,7 @@ export function claimDue(
   now: string,
   limit = 50,
 ): OutboxRow[] {
-  return db.transaction(() => {
+  return transaction(db, () => {
     const rows = statement(
       db,
       `SELECT id, kind, destination, article_id AS articleId, payload, attempts,
@@ -107,7 +107,7 @@ export function claimDue(
       claim.run(row.id);
       return { ...row, attempts: row.attempts + 1, messageIds: JSON.parse(row.messageIds) };
     });
-  })();
+  });
 }
 
 /** Confirms one part of a delivery (a message of a split digest) with its message id. */

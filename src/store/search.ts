@@ -454,8 +454,6 @@ function isRare(db: Db, part: string): boolean {
   return n < RARE_WORD_ARTICLES;
 }
 
-const SNIPPET = `snippet(articles_fts, 1, '⟦', '⟧', '…', 24)`;
-
 /**
  * The highlighted passage of each page article, in one MATCH over the page's rowid range (at
  * most the ranked window): one MATCH per id would parse the query and open every word's

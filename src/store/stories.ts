@@ -29,7 +29,7 @@ import {
   type SourceRef,
   saveMatchedArticle,
 } from './articles.ts';
-import { type Db, statement } from './db.ts';
+import { type Db, statement, transaction } from './db.ts';
 
 /** The story an article would join, as announcement decisions need it. */
 export interface StoryMatch {
@@ -245,7 +245,7 @@ export function saveInStory(
   plan: (story: StoryMatch | null) => StoryAnnouncement,
   options: { now: string; fresh: boolean; windowMs?: number },
 ): StorySaveResult {
-  return db.transaction((): StorySaveResult => {
+  return transaction(db, (): StorySaveResult => {
     const copy = statement(
       db,
       'SELECT id, story_id AS storyId FROM articles WHERE canonical_url = ? OR content_hash = ? LIMIT 1',
@@ -271,7 +271,7 @@ export function saveInStory(
       ).run(saved.articleId);
     if (announce.digest || announce.alerts.length > 0) markAnnounced(db, storyId, options.now);
     return { ...saved, storyId, update: announce.update };
-  })();
+  });
 }
 
 function createStory(db: Db, now: string): number {
@@ -298,7 +298,7 @@ export function addStorySource(
   source: SourceRef,
   options: { now: string; fresh: boolean },
 ): boolean {
-  return db.transaction((): boolean => {
+  return transaction(db, (): boolean => {
     const known = statement(
       db,
       'SELECT 1 FROM article_sources WHERE article_id = ? AND feed_id = ?',
@@ -328,7 +328,7 @@ export function addStorySource(
         options.now,
       );
     return true;
-  })();
+  });
 }
 
 /** An outbox item row (`digest-item` / `email-item`) as story views need it. */

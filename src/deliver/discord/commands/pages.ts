@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TermId, TopicId } from '../../../analyze/types.ts';
-import type { Db } from '../../../store/db.ts';
+import { type Db, transaction } from '../../../store/db.ts';
 
 export interface SearchState {
   query: string;
@@ -45,7 +45,7 @@ export function searchKey(state: SearchState): string {
 export function saveSearch(db: Db, state: SearchState, now: Date, ttlMs: number): string {
   const key = searchKey(state);
   const stored: Stored = { ...state, savedAt: now.toISOString() };
-  db.transaction(() => {
+  transaction(db, () => {
     db.prepare(
       `DELETE FROM meta WHERE key >= ? AND key < ? AND json_extract(value, '$.savedAt') < ?`,
     ).run(PREFIX, `${PREFIX}\uffff`, new Date(now.getTime() - ttlMs).toISOString());
@@ -53,7 +53,7 @@ export function saveSearch(db: Db, state: SearchState, now: Date, ttlMs: number)
       `${PREFIX}${key}`,
       JSON.stringify(stored),
     );
-  })();
+  });
   return key;
 }
 

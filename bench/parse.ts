@@ -16,7 +16,7 @@ const ORIGIN = 'http://127.0.0.1';
 /** Runs the parse case on both formats; returns one row per format. */
 export async function benchParse(options: BenchOptions): Promise<CaseResult[]> {
   const items = options.quick ? 1_000 : ITEMS;
-  const runs = options.quick ? 2 : 3;
+  const runs = options.quick ? 2 : 5;
   const built = {
     title: 'Média de référence',
     link: `${ORIGIN}/`,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAnalysisRules } from '../../src/analyze/load.ts';
 import { settingsSchema } from '../../src/config/schema.ts';
-import { createFetcher } from '../../src/ingest/fetch.ts';
+import { createFetcher, type Fetcher, type FetchSuccess } from '../../src/ingest/fetch.ts';
 import { silentLogger } from '../../src/log.ts';
 import { type PollContext, runPollCycle } from '../../src/schedule/poll.ts';
 import { countArticles } from '../../src/store/articles.ts';
@@ -30,6 +30,38 @@ const hdhStory = [
   .join('\n');
 
 const fixedNow = new Date('2026-03-02T08:00:00+01:00');
+
+/** A poll context on `db`: the repository's rules, silent logs, a fixed clock and chance. */
+function pollContext(db: Db, fetcher: Fetcher, settings = settingsSchema.parse({})): PollContext {
+  return {
+    db,
+    fetcher,
+    rules: defaultAnalysisRules(),
+    settings,
+    alertDestination: () => 'console',
+    logger: silentLogger(),
+    clock: () => fixedNow,
+    random: () => 0.5,
+  };
+}
+
+/** A fetcher that answers every URL with `answer(url)`, without any network. */
+function fakeFetcher(answer: (url: string) => Promise<Partial<FetchSuccess>>): Fetcher {
+  return {
+    fetch: async (url) => ({
+      ok: true,
+      status: 200,
+      url,
+      body: Buffer.alloc(0),
+      contentType: null,
+      etag: null,
+      lastModified: null,
+      permanentRedirect: null,
+      ...(await answer(url)),
+    }),
+    close: async () => {},
+  };
+}
 
 describe('poll cycle against the loopback feed server', () => {
   let server: FeedServer;
@@ -116,16 +148,7 @@ describe('poll cycle against the loopback feed server', () => {
       ],
       fixedNow.toISOString(),
     );
-    context = {
-      db,
-      fetcher,
-      rules: defaultAnalysisRules(),
-      settings: settingsSchema.parse({}),
-      alertDestination: () => 'console',
-      logger: silentLogger(),
-      clock: () => fixedNow,
-      random: () => 0.5,
-    };
+    context = pollContext(db, fetcher);
   });
 
   afterAll(async () => {
@@ -228,16 +251,11 @@ describe('a feed that keeps failing', () => {
       ],
       fixedNow.toISOString(),
     );
-    const context: PollContext = {
+    const context = pollContext(
       db,
       fetcher,
-      rules: defaultAnalysisRules(),
-      settings: settingsSchema.parse({ poll: { disableAfterFailures: 3 } }),
-      alertDestination: () => 'console',
-      logger: silentLogger(),
-      clock: () => fixedNow,
-      random: () => 0.5,
-    };
+      settingsSchema.parse({ poll: { disableAfterFailures: 3 } }),
+    );
     try {
       for (let cycle = 1; cycle <= 4; cycle += 1) {
         const summary = await runPollCycle(context, activeFeeds(db));
@@ -276,35 +294,16 @@ describe('poll cycle pipeline', () => {
     syncConfiguredFeeds(db, feeds, fixedNow.toISOString());
     // At each request: how many feeds of the cycle were already recorded.
     const recordedAtRequest: number[] = [];
-    const fetcher = {
-      fetch: async (url: string) => {
-        recordedAtRequest.push(listFeeds(db).filter((feed) => feed.lastPolledAt).length);
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        return {
-          ok: true as const,
-          status: 200 as const,
-          url,
-          body: Buffer.from(rssFeed({ title: 'Vide', link: url, items: [] })),
-          contentType: 'application/rss+xml',
-          etag: null,
-          lastModified: null,
-          permanentRedirect: null,
-        };
-      },
-      close: async () => {},
-    };
-    const settings = settingsSchema.parse({ poll: { concurrency: 1 } });
+    const fetcher = fakeFetcher(async (url) => {
+      recordedAtRequest.push(listFeeds(db).filter((feed) => feed.lastPolledAt).length);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      return {
+        body: Buffer.from(rssFeed({ title: 'Vide', link: url, items: [] })),
+        contentType: 'application/rss+xml',
+      };
+    });
     const summary = await runPollCycle(
-      {
-        db,
-        fetcher,
-        rules: defaultAnalysisRules(),
-        settings,
-        alertDestination: () => 'console',
-        logger: silentLogger(),
-        clock: () => fixedNow,
-        random: () => 0.5,
-      },
+      pollContext(db, fetcher, settingsSchema.parse({ poll: { concurrency: 1 } })),
       activeFeeds(db),
     );
     db.close();
@@ -319,32 +318,8 @@ describe('poll cycle pipeline', () => {
       url: `http://127.0.0.1:9/${i}.xml`,
     }));
     syncConfiguredFeeds(db, feeds, fixedNow.toISOString());
-    const fetcher = {
-      fetch: async (url: string) => ({
-        ok: true as const,
-        status: 304 as const,
-        url,
-        body: Buffer.alloc(0),
-        contentType: null,
-        etag: `"v2-${url}"`,
-        lastModified: null,
-        permanentRedirect: null,
-      }),
-      close: async () => {},
-    };
-    const summary = await runPollCycle(
-      {
-        db,
-        fetcher,
-        rules: defaultAnalysisRules(),
-        settings: settingsSchema.parse({}),
-        alertDestination: () => 'console',
-        logger: silentLogger(),
-        clock: () => fixedNow,
-        random: () => 0.5,
-      },
-      activeFeeds(db),
-    );
+    const fetcher = fakeFetcher(async (url) => ({ status: 304, etag: `"v2-${url}"` }));
+    const summary = await runPollCycle(pollContext(db, fetcher), activeFeeds(db));
     const recorded = listFeeds(db);
     db.close();
     expect(summary.notModified).toBe(70);

@@ -13,9 +13,11 @@
  * - UTF-8 chosen but the bytes are not UTF-8 → windows-1252, unless invalid sequences are rare
  *   next to valid multi-byte ones. A real UTF-8 feed with one truncated character keeps its
  *   accents (and gets one U+FFFD) instead of turning every `é` into `Ã©`.
- * - windows-1252 declared but the bytes are valid UTF-8 with multi-byte sequences → UTF-8:
+ * - another encoding declared but the bytes are valid UTF-8 with multi-byte sequences → UTF-8:
  *   Latin-1 French text almost never forms valid UTF-8 (an `é` before an ASCII letter breaks it),
- *   while servers that label UTF-8 files `ISO-8859-1` by default are common.
+ *   nor does GBK or Shift_JIS text (their trail bytes are mostly not UTF-8 continuations), while
+ *   servers that label UTF-8 files `ISO-8859-1` by default, and pages converted to UTF-8 that
+ *   kept their old `<meta charset>`, are common.
  */
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
@@ -104,9 +106,7 @@ export function decodeDocument(
       ? decoded(bytes, UTF8, declared.source)
       : decoded(bytes, WINDOWS_1252, 'fallback');
   }
-  if (declared.name === WINDOWS_1252 && looksLikeUtf8(bytes)) {
-    return decoded(bytes, UTF8, 'fallback');
-  }
+  if (looksLikeUtf8(bytes)) return decoded(bytes, UTF8, 'fallback');
   return decoded(bytes, declared.name, declared.source);
 }
 

@@ -147,6 +147,18 @@ describe('decodeDocument: when the declaration lies', () => {
     expect(result.text).toContain('l’hébergement des données');
   });
 
+  it('reads a page converted to UTF-8 that kept its GBK meta as UTF-8, and a real GBK page as GBK', () => {
+    const title = '<title>人工智能迈上新台阶</title>';
+    const page = (bytes: Buffer) =>
+      Buffer.concat([utf8('<html><head><meta charset="gb2312">'), bytes, utf8('</head></html>')]);
+    const converted = decodeDocument(page(utf8(title)), null, 'html');
+    expect(converted.encoding).toEqual({ name: 'utf-8', source: 'fallback' });
+    expect(converted.text).toContain('人工智能迈上新台阶');
+    const legacy = decodeDocument(page(iconv.encode(title, 'gb2312')), null, 'html');
+    expect(legacy.encoding.source).toBe('meta');
+    expect(legacy.text).toContain('人工智能迈上新台阶');
+  });
+
   it('keeps a declared windows-1252 when the text is plain ASCII', () => {
     const bytes = utf8('<rss><title>UGAP: new cloud framework</title></rss>');
     const result = decodeDocument(bytes, 'text/xml; charset=us-ascii', 'xml');

@@ -6,11 +6,16 @@
  *   decompression (a 10 KB gzip bomb can inflate to gigabytes).
  * - Redirects are followed by hand (at most `maxRedirects`), so a permanent one can be reported
  *   and every hop is checked: http(s) only, and never from one host onto a private address.
+ * - A request marked `publicOnly` (a feed added at runtime, an article link of a public feed)
+ *   never connects to a private address: literal addresses are refused before any request and
+ *   names are checked as they are resolved to connect, so a DNS answer that changes after the
+ *   feed was added (DNS rebinding) cannot reach the network Vigie runs in either.
  * - 429/503 carry `Retry-After` back to the caller, who backs the feed off accordingly.
  * - At most `concurrency` requests in flight and `perHost` per host.
  *
  * Failures are values: `{ ok: false, error }` with a stable `code`; nothing here throws.
  */
+import { lookup as dnsLookupCallback } from 'node:dns';
 import { lookup as dnsLookup } from 'node:dns/promises';
 import type { LookupFunction } from 'node:net';
 import { promisify } from 'node:util';
@@ -67,6 +72,7 @@ export type FetchErrorCode =
   | 'FETCH_HTTP'
   | 'FETCH_TOO_LARGE'
   | 'FETCH_REDIRECT'
+  | 'FETCH_PRIVATE'
   | 'FETCH_DECODE';
 
 /** Why a fetch failed. `status` for HTTP errors; `retryAfterMs` when the server asked for a pause. */
@@ -107,45 +113,70 @@ export interface FetchSuccess {
 
 export type FetchOutcome = FetchSuccess | { ok: false; error: FetchError };
 
-export interface ConditionalHeaders {
+export interface FetchRequest {
   etag?: string | null;
   lastModified?: string | null;
   accept?: string;
+  /** Refuse to connect to loopback, private, link-local and metadata addresses. */
+  publicOnly?: boolean;
 }
 
 export interface Fetcher {
-  fetch(url: string, conditional?: ConditionalHeaders): Promise<FetchOutcome>;
+  fetch(url: string, request?: FetchRequest): Promise<FetchOutcome>;
   close(): Promise<void>;
 }
 
 const FEED_ACCEPT =
   'application/rss+xml, application/atom+xml, application/rdf+xml, application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.5, */*;q=0.1';
 
-/** Creates a fetcher with its own connection pool; `close()` releases it. */
+/** Creates a fetcher with its own connection pools; `close()` releases them. */
 export function createFetcher(overrides: Partial<FetcherOptions> = {}): Fetcher {
   const options = { ...DEFAULT_FETCHER_OPTIONS, ...overrides };
-  const agent = new Agent({
-    connect: {
-      timeout: options.connectTimeoutMs,
-      ...(options.connectLookup ? { lookup: options.connectLookup } : {}),
-    },
-    headersTimeout: options.headersTimeoutMs,
-    bodyTimeout: options.bodyTimeoutMs,
-    connections: options.perHost,
-  });
+  const newAgent = (lookup: LookupFunction | undefined) =>
+    new Agent({
+      connect: { timeout: options.connectTimeoutMs, ...(lookup ? { lookup } : {}) },
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      connections: options.perHost,
+    });
+  const agent = newAgent(options.connectLookup);
+  // Its own pool: a socket opened for a trusted feed must not serve a public-only request.
+  const publicAgent = newAgent(publicOnlyLookup(options.connectLookup ?? dnsLookupCallback));
   const limiter = createLimiter({ global: options.concurrency, perKey: options.perHost });
 
   return {
-    fetch(url, conditional = {}) {
+    fetch(url, request = {}) {
       let host: string;
       try {
         host = new URL(url).host;
       } catch {
         return Promise.resolve(failure('FETCH_BAD_URL', url, 'not a URL'));
       }
-      return limiter.run(host, () => fetchFollowingRedirects(agent, options, url, conditional));
+      const via = request.publicOnly ? publicAgent : agent;
+      return limiter.run(host, () => fetchFollowingRedirects(via, options, url, request));
     },
-    close: () => agent.close(),
+    close: async () => {
+      await Promise.all([agent.close(), publicAgent.close()]);
+    },
+  };
+}
+
+const PRIVATE_ADDRESS = 'EVIGIE_PRIVATE_ADDRESS';
+
+/** `lookup`, failing with `PRIVATE_ADDRESS` when the name resolves to a private address. */
+function publicOnlyLookup(lookup: LookupFunction): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    lookup(hostname, lookupOptions, (error, address, family) => {
+      if (error) return callback(error, address, family);
+      const addresses = Array.isArray(address) ? address.map((entry) => entry.address) : [address];
+      const blocked = addresses.find(isPrivateAddress);
+      if (blocked === undefined) return callback(null, address, family);
+      const refused: NodeJS.ErrnoException = new Error(
+        `${hostname} resolves to a private address (${blocked})`,
+      );
+      refused.code = PRIVATE_ADDRESS;
+      callback(refused, address, family);
+    });
   };
 }
 
@@ -162,7 +193,7 @@ async function fetchFollowingRedirects(
   agent: Agent,
   options: FetcherOptions,
   startUrl: string,
-  conditional: ConditionalHeaders,
+  spec: FetchRequest,
 ): Promise<FetchOutcome> {
   const signal = AbortSignal.timeout(options.totalTimeoutMs);
   const origin = new URL(startUrl);
@@ -173,13 +204,17 @@ async function fetchFollowingRedirects(
   let permanentRedirect: string | null = null;
   let onlyPermanent = true;
   for (let hop = 0; hop <= options.maxRedirects; hop += 1) {
+    // An IP literal is never looked up: the public-only lookup would not see it.
+    const literal = spec.publicOnly ? literalAddress(current) : null;
+    if (literal !== null && isPrivateAddress(literal))
+      return failure('FETCH_PRIVATE', current.href, `private address ${literal} refused`);
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(current, {
         dispatcher: agent,
         method: 'GET',
         signal,
-        headers: requestHeaders(options, conditional, current.href === origin.href),
+        headers: requestHeaders(options, spec, current.href === origin.href),
       });
     } catch (error) {
       return { ok: false, error: classifyNetworkError(error, current.href, signal) };
@@ -205,18 +240,17 @@ async function fetchFollowingRedirects(
 
 function requestHeaders(
   options: FetcherOptions,
-  conditional: ConditionalHeaders,
+  spec: FetchRequest,
   isOriginalUrl: boolean,
 ): Record<string, string> {
   const headers: Record<string, string> = {
     'user-agent': options.userAgent,
-    accept: conditional.accept ?? FEED_ACCEPT,
+    accept: spec.accept ?? FEED_ACCEPT,
     'accept-encoding': 'gzip, deflate, br',
   };
   // Validators belong to the URL they were received from.
-  if (isOriginalUrl && conditional.etag) headers['if-none-match'] = conditional.etag;
-  if (isOriginalUrl && conditional.lastModified)
-    headers['if-modified-since'] = conditional.lastModified;
+  if (isOriginalUrl && spec.etag) headers['if-none-match'] = spec.etag;
+  if (isOriginalUrl && spec.lastModified) headers['if-modified-since'] = spec.lastModified;
   return headers;
 }
 
@@ -370,6 +404,11 @@ function classifyNetworkError(error: unknown, url: string, signal: AbortSignal):
     error instanceof undiciErrors.BodyTimeoutError
   )
     return new FetchError('FETCH_TIMEOUT', url, (error as Error).message, { cause: error });
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  if (code === PRIVATE_ADDRESS || cause?.code === PRIVATE_ADDRESS)
+    return new FetchError('FETCH_PRIVATE', url, cause?.message ?? (error as Error).message, {
+      cause: error,
+    });
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
     return new FetchError('FETCH_DNS', url, `cannot resolve host (${code})`, { cause: error });
   const message = error instanceof Error ? error.message : String(error);

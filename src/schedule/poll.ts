@@ -10,6 +10,7 @@ import { analyzeIfMatched } from '../analyze/analyze.ts';
 import type { AnalysisRules } from '../analyze/rules.ts';
 import type { Analysis, TermId } from '../analyze/types.ts';
 import type { AlertRule, Settings } from '../config/schema.ts';
+import { isPrivateAddress, literalAddress } from '../ingest/address.ts';
 import { decodeDocument } from '../ingest/decode.ts';
 import { extractArticle } from '../ingest/extract.ts';
 import type { FetchError, Fetcher } from '../ingest/fetch.ts';
@@ -141,6 +142,38 @@ function createWriteBatch(db: Db): WriteBatch {
   };
 }
 
+/**
+ * A feed added at runtime is user input: its requests stay off private addresses unless
+ * `allowPrivateFeeds` says otherwise (feeds of sources.yml are the operator's own choice).
+ */
+function feedIsPublicOnly(feed: FeedRow, settings: Settings): boolean {
+  return feed.origin === 'runtime' && !settings.allowPrivateFeeds;
+}
+
+/**
+ * Article links are written by the feed's publisher: they stay off private addresses too, unless
+ * the feed itself is on one (a loopback or LAN address, `localhost`) and was configured by the
+ * operator. Otherwise one item linking to 169.254.169.254 would have Vigie fetch the cloud
+ * metadata endpoint and store what it answers.
+ */
+function articlesArePublicOnly(feed: FeedRow, settings: Settings): boolean {
+  if (settings.allowPrivateFeeds) return false;
+  return feedIsPublicOnly(feed, settings) || !onPrivateHost(feed.url);
+}
+
+/** True for a URL on an IP literal that is not public, or on `localhost`. Pure. */
+function onPrivateHost(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const literal = literalAddress(parsed);
+  if (literal !== null) return isPrivateAddress(literal);
+  return parsed.hostname === 'localhost' || parsed.hostname.endsWith('.localhost');
+}
+
 /** The limiter key of a feed: its host and port, or the whole URL when it is not one. */
 function hostOf(url: string): string {
   try {
@@ -188,6 +221,7 @@ async function pollFeedUnguarded(
   const response = await fetcher.fetch(feed.url, {
     etag: feed.etag,
     lastModified: feed.lastModified,
+    publicOnly: feedIsPublicOnly(feed, settings),
   });
   if (!response.ok)
     return recordFailure(context, feed, describeFetchError(response.error), response.error);
@@ -316,7 +350,7 @@ async function readItem(
       });
     };
 
-  const body = await readArticle(context, item);
+  const body = await readArticle(context, feed, item);
   const analysis = analyzeIfMatched(
     { title: item.title, text: body.text, url: item.url, publishedAt: item.publishedAt },
     context.rules,
@@ -426,7 +460,11 @@ interface ArticleBody {
  * (a watch term is often only in the body). A refused page (403, paywall, timeout) falls back
  * to the feed's content, and `method` says so.
  */
-async function readArticle(context: PollContext, item: FeedItem): Promise<ArticleBody> {
+async function readArticle(
+  context: PollContext,
+  feed: FeedRow,
+  item: FeedItem,
+): Promise<ArticleBody> {
   const { settings } = context;
   const feedText = itemText(item);
   const fromFeed: ArticleBody = {
@@ -444,7 +482,10 @@ async function readArticle(context: PollContext, item: FeedItem): Promise<Articl
     feedText.length >= settings.poll.fullTextMinChars
   )
     return fromFeed;
-  const page = await context.fetcher.fetch(item.url, { accept: PAGE_ACCEPT });
+  const page = await context.fetcher.fetch(item.url, {
+    accept: PAGE_ACCEPT,
+    publicOnly: articlesArePublicOnly(feed, settings),
+  });
   if (!page.ok || page.status !== 200) {
     if (!page.ok)
       context.logger.debug(

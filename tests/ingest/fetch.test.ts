@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createFetcher, type FetchOutcome, parseRetryAfter } from '../../src/ingest/fetch.ts';
@@ -136,6 +137,61 @@ describe('fetcher', () => {
       'FETCH_BAD_URL',
     );
     expect(expectFailure(await fetcher.fetch('not a url')).code).toBe('FETCH_BAD_URL');
+  });
+});
+
+describe('fetcher: public-only requests', () => {
+  let server: FeedServer;
+  // Names answered here, so no DNS query leaves the machine: one points at the loopback feed
+  // server, one at the loopback and a public address both (a rebinding answer; the loopback
+  // first, so that even a broken check would connect there and never outside).
+  const answers: Record<string, string[]> = {
+    'inside.example.test': ['127.0.0.1'],
+    'mixed.example.test': ['127.0.0.1', '192.0.2.1'],
+  };
+  const connectLookup: LookupFunction = (hostname, options, callback) => {
+    const found = (answers[hostname] ?? []).map((address) => ({ address, family: 4 }));
+    if (found.length === 0)
+      return callback(Object.assign(new Error(hostname), { code: 'ENOTFOUND' }), '', 4);
+    if (options.all) callback(null, found);
+    else callback(null, found[0]?.address ?? '', 4);
+  };
+  const fetcher = createFetcher({ totalTimeoutMs: 3_000, connectLookup });
+  const byName = (name: string) => `http://${name}:${new URL(server.origin).port}/inside.xml`;
+
+  beforeAll(async () => {
+    server = await startFeedServer();
+    server.set('/inside.xml', { body: rss, contentType: 'application/rss+xml' });
+  });
+  afterAll(async () => {
+    await fetcher.close();
+    await server.close();
+  });
+
+  it('reaches a name on a private address when the request is not public-only', async () => {
+    expect(await fetcher.fetch(byName('inside.example.test'))).toMatchObject({ status: 200 });
+  });
+
+  it('refuses, without a request, a name that resolves to a private address', async () => {
+    const before = server.hits('/inside.xml');
+    for (const name of ['inside.example.test', 'mixed.example.test']) {
+      const error = expectFailure(await fetcher.fetch(byName(name), { publicOnly: true }));
+      expect(error.code).toBe('FETCH_PRIVATE');
+      expect(error.message).toContain('127.0.0.1');
+    }
+    expect(server.hits('/inside.xml')).toBe(before);
+  });
+
+  it('refuses, without a request, a private IP literal', async () => {
+    const before = server.hits('/inside.xml');
+    const error = expectFailure(
+      await fetcher.fetch(server.url('/inside.xml'), { publicOnly: true }),
+    );
+    expect(error.code).toBe('FETCH_PRIVATE');
+    expect(
+      expectFailure(await fetcher.fetch('http://[::1]:9/latest/', { publicOnly: true })).code,
+    ).toBe('FETCH_PRIVATE');
+    expect(server.hits('/inside.xml')).toBe(before);
   });
 });
 

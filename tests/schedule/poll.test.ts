@@ -1,3 +1,4 @@
+import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultAnalysisRules } from '../../src/analyze/load.ts';
 import { settingsSchema } from '../../src/config/schema.ts';
@@ -6,6 +7,7 @@ import { silentLogger } from '../../src/log.ts';
 import { type PollContext, runPollCycle } from '../../src/schedule/poll.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
+import { addRuntimeFeed } from '../../src/store/feed-admin.ts';
 import {
   activeFeeds,
   type FeedRow,
@@ -327,5 +329,74 @@ describe('poll cycle pipeline', () => {
       70,
     );
     expect(recorded.every((feed) => feed.etag === `"v2-${feed.url}"`)).toBe(true);
+  });
+});
+
+describe('poll cycle: private addresses', () => {
+  let server: FeedServer;
+  // Every name points at the loopback feed server, answered here (no DNS query leaves).
+  const connectLookup: LookupFunction = (_hostname, options, callback) => {
+    if (options.all) callback(null, [{ address: '127.0.0.1', family: 4 }]);
+    else callback(null, '127.0.0.1', 4);
+  };
+  const fetcher = createFetcher({ totalTimeoutMs: 3_000, connectLookup });
+  const byName = (name: string, path: string) => `http://${name}:${server.port}${path}`;
+  const teaser = (link: string): BuiltItem => ({
+    title: 'L’UGAP ouvre un marché de cloud qualifié SecNumCloud',
+    link,
+    description: 'Un nouveau marché.',
+    publishedAt: '2026-03-01T09:30:00Z',
+  });
+
+  beforeAll(async () => {
+    server = await startFeedServer();
+    for (const feed of ['public', 'loopback', 'runtime']) {
+      server.set(`/article-${feed}`, {
+        contentType: 'text/html; charset=utf-8',
+        body: articlePage({ title: 'Interne', paragraphs: ['Une page du réseau interne.'] }),
+      });
+      server.set(`/${feed}.xml`, {
+        contentType: 'application/rss+xml',
+        body: rssFeed({
+          title: feed,
+          link: server.origin,
+          items: [teaser(server.url(`/article-${feed}`))],
+        }),
+      });
+    }
+  });
+  afterAll(async () => {
+    await fetcher.close();
+    await server.close();
+  });
+
+  it('fetches article links only where the feed itself may point', async () => {
+    const db = openDb(':memory:');
+    syncConfiguredFeeds(
+      db,
+      [
+        // A configured feed on a public-looking name: its item links into the loopback.
+        { name: 'Public', url: byName('news.example.test', '/public.xml') },
+        // A configured feed on the loopback itself: its links there are the operator's network.
+        { name: 'Loopback', url: server.url('/loopback.xml') },
+      ],
+      fixedNow.toISOString(),
+    );
+    // Added at runtime while its name resolved to a public address; now it points inside.
+    await addRuntimeFeed(db, {
+      url: byName('rebound.example.test', '/runtime.xml'),
+      now: fixedNow.toISOString(),
+      allowPrivate: false,
+      resolve: async () => [{ address: '192.0.2.10', family: 4 }],
+    });
+    const summary = await runPollCycle(pollContext(db, fetcher), activeFeeds(db));
+    const feeds = listFeeds(db);
+    db.close();
+
+    expect(summary).toMatchObject({ fetched: 2, failed: 1 });
+    expect(feeds.find((feed) => feed.origin === 'runtime')?.lastErrorCode).toBe('FETCH_PRIVATE');
+    expect(server.hits('/runtime.xml')).toBe(0);
+    expect(server.hits('/article-loopback')).toBe(1);
+    expect(server.hits('/article-public')).toBe(0);
   });
 });

@@ -7,11 +7,10 @@
  * article without its announcement or announce an article that was not stored.
  */
 import { createHash } from 'node:crypto';
-import type { Statement } from 'better-sqlite3';
 import type { Analysis } from '../analyze/types.ts';
 import type { ExtractMethod } from '../ingest/types.ts';
 import { type Db, statement, transaction } from './db.ts';
-import { newVocabularyWords, WordKeys } from './search.ts';
+import { recordVocabulary } from './vocabulary.ts';
 
 export interface NewArticle {
   url: string;
@@ -149,50 +148,6 @@ function insertArticle(db: Db, article: NewArticle, now: string): number {
   ).run({ ...article, now, analysis: JSON.stringify(article.analysis) });
   recordVocabulary(db, article.title, article.text);
   return Number(result.lastInsertRowid);
-}
-
-interface VocabularyCache {
-  /** Keys of the words known to be in `search_terms` (see `newVocabularyWords`). */
-  known: WordKeys;
-  /** `max(id)` of `search_terms` after this connection's last look or write. */
-  last: number;
-}
-
-const vocabularies = new WeakMap<Db, VocabularyCache>();
-/** Past this many cached words the cache starts over (a few MB at most). */
-const VOCABULARY_CACHE = 500_000;
-
-/**
- * Adds the article's new words to `search_terms`, the vocabulary search expands prefixes from.
- * Nearly every word of an article is already there: a per-connection cache of known words
- * keeps the cost to a scan of the text, and only new words are written. The table only grows
- * (append-only ids), so a lower `max(id)` than this connection last saw means a rollback undid
- * some of its writes (a higher one, another writer): the cache is then dropped, never trusted.
- */
-function recordVocabulary(db: Db, title: string, text: string): void {
-  let cache = vocabularies.get(db);
-  if (!cache) {
-    cache = { known: new WordKeys(), last: -1 };
-    vocabularies.set(db, cache);
-  }
-  let lastId: Statement;
-  try {
-    lastId = statement(db, 'SELECT coalesce(max(id), 0) AS n FROM search_terms');
-  } catch (error) {
-    // A schema before migration 4 (which fills the table from the index when it runs).
-    if (/no such table/.test((error as Error).message)) return;
-    throw error;
-  }
-  const last = (lastId.get() as { n: number }).n;
-  if (last !== cache.last || cache.known.size > VOCABULARY_CACHE) cache.known.clear();
-  cache.last = last;
-  const fresh = newVocabularyWords(title, cache.known);
-  fresh.push(...newVocabularyWords(text, cache.known));
-  if (fresh.length === 0) return;
-  statement(db, 'INSERT OR IGNORE INTO search_terms (term) SELECT value FROM json_each(?)').run(
-    JSON.stringify(fresh),
-  );
-  cache.last = (lastId.get() as { n: number }).n;
 }
 
 function insertAnalysis(db: Db, articleId: number, analysis: Analysis): void {

@@ -4,15 +4,13 @@ import { saveMatchedArticle } from '../../src/store/articles.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
 import { listFeeds, syncConfiguredFeeds } from '../../src/store/feeds.ts';
 import { MIGRATIONS } from '../../src/store/migrations.ts';
+import { RANK_WINDOW, RARE_WORD_ARTICLES, searchArticles } from '../../src/store/search.ts';
 import {
   foldWord,
   MAX_PREFIX_EXPANSION,
   newVocabularyWords,
-  RANK_WINDOW,
-  RARE_WORD_ARTICLES,
-  searchArticles,
   WordKeys,
-} from '../../src/store/search.ts';
+} from '../../src/store/vocabulary.ts';
 import { article } from './fixtures.ts';
 
 const now = '2026-03-02T07:00:00.000Z';

@@ -379,6 +379,7 @@ function toResults(db: Db, rows: readonly RawRow[]): SearchResult[] {
     publishedAt: row.publishedAt ?? row.firstSeenAt,
     terms: terms.get(row.id) ?? [],
     topics: topics.get(row.id) ?? [],
-    snippet: row.snippet.replace(/\s+/g, ' ').trim(),
+    // « ⟦Health⟧ ⟦Data⟧ ⟦Hub⟧ » reads better as one highlight: adjacent hits are joined.
+    snippet: row.snippet.replace(/\s+/g, ' ').replaceAll('⟧ ⟦', ' ').trim(),
   }));
 }

@@ -133,6 +133,13 @@ describe('prefix search', () => {
     expect(page.results[0]?.snippet).toContain('⟦confiance⟧');
   });
 
+  it('highlights adjacent hits as one passage', () => {
+    save(db, 'Hébergement', 'Le Health Data Hub quitte Azure ; le hub de données reste.');
+    const [result] = searchArticles(db, { query: 'health data hub' }).results;
+    expect(result?.snippet).toContain('⟦Health Data Hub⟧ quitte Azure');
+    expect(result?.snippet).toContain('le ⟦hub⟧ de données');
+  });
+
   it('finds the same articles without the vocabulary or when a prefix is too wide', () => {
     const queries = ['souverain', 'cloud -souv', 'numér cloud', '"cloud souverain"', 'mig'];
     const before = queries.map((query) => searchArticles(db, { query }));

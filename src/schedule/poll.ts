@@ -87,7 +87,7 @@ export async function runPollCycle(
   // bounded, bodies fetched faster than they are parsed would pile up in memory.
   const { concurrency, perHost } = context.settings.poll;
   const pipeline = createLimiter({ global: concurrency, perKey: perHost });
-  const unchanged = createWriteBatch(context.db);
+  const unchanged = createWriteBatch(context.db, context.logger);
   const outcomes = await Promise.all(
     feeds.map((feed) =>
       pipeline.run(hostOf(feed.url), async () => {
@@ -121,17 +121,25 @@ const BATCHED_WRITES = 64;
 
 /**
  * The feed-state writes of unchanged feeds (304), committed `BATCHED_WRITES` at a time: a
- * commit costs 20–80 µs here, a sizeable share of what a 304 costs. A crash before a flush only
- * means these feeds are asked again, and answer 304 again.
+ * commit costs 20–80 µs here, a sizeable share of what a 304 costs. A crash or a failed commit
+ * (a locked database) only means these feeds are asked again, and answer 304 again: a failure
+ * is logged, never charged to the feed that happened to fill the batch.
  */
-function createWriteBatch(db: Db): WriteBatch {
+function createWriteBatch(db: Db, logger: Logger): WriteBatch {
   const pending: (() => void)[] = [];
   const flush = () => {
     if (pending.length === 0) return;
     const writes = pending.splice(0);
-    transaction(db, () => {
-      for (const write of writes) write();
-    });
+    try {
+      transaction(db, () => {
+        for (const write of writes) write();
+      });
+    } catch (error) {
+      logger.warn(
+        { err: error, feeds: writes.length },
+        'state of unchanged feeds not recorded; they will be asked again',
+      );
+    }
   };
   return {
     add(write) {

@@ -332,6 +332,27 @@ describe('poll cycle pipeline', () => {
   });
 });
 
+describe('poll cycle: unchanged feeds', () => {
+  it('ends the cycle when their states cannot be written: they are only asked again', async () => {
+    const db = openDb(':memory:');
+    syncConfiguredFeeds(
+      db,
+      ['a', 'b', 'c'].map((name) => ({ name, url: `http://127.0.0.1:9/${name}.xml` })),
+      fixedNow.toISOString(),
+    );
+    // Every write of a feed's state fails, as under a lock held too long.
+    db.exec(
+      `CREATE TRIGGER refuse BEFORE UPDATE ON feeds BEGIN SELECT RAISE(ABORT, 'locked'); END`,
+    );
+    const fetcher = fakeFetcher(async () => ({ status: 304 }));
+    const summary = await runPollCycle(pollContext(db, fetcher), activeFeeds(db));
+    const feeds = listFeeds(db);
+    db.close();
+    expect(summary).toMatchObject({ notModified: 3, failed: 0 });
+    expect(feeds.every((feed) => feed.lastPolledAt === null)).toBe(true);
+  });
+});
+
 describe('poll cycle: private addresses', () => {
   let server: FeedServer;
   // Every name points at the loopback feed server, answered here (no DNS query leaves).

@@ -100,11 +100,7 @@ function buildFts(positive: readonly string[], exclude: readonly string[]): stri
  * FTS5 (`"souverain"*`); `searchArticles` expands them from the vocabulary when it can. Pure.
  */
 export function toFtsQuery(input: string): string | null {
-  const { include, exclude } = parseUserQuery(input);
-  return buildFts(
-    include.map((token) => (isPrefixToken(token) ? `${quote(token)}*` : quote(token))),
-    exclude,
-  );
+  return compileQuery(parseUserQuery(input), () => null)?.fts ?? null;
 }
 
 interface CompiledQuery {
@@ -119,14 +115,19 @@ interface CompiledQuery {
 }
 
 /**
- * The MATCH expressions for a parsed query: each prefix becomes `("word" OR "word1" OR …)`, the
- * typed word kept so the index's own tokenizer decides what matches it exactly.
+ * The MATCH expressions for a parsed query. `expand` gives the indexed words a prefix starts, or
+ * null when it cannot tell (the prefix is then left to FTS5 as `word*`); a prefix becomes
+ * `("word" OR "word1" OR …)`, the typed word kept so the index's own tokenizer decides what
+ * matches it exactly.
  */
-function compileQuery(db: Db, { include, exclude }: ParsedQuery): CompiledQuery | null {
+function compileQuery(
+  { include, exclude }: ParsedQuery,
+  expand: (prefix: string) => string[] | null,
+): CompiledQuery | null {
   let merged = false;
   const positive = include.map((token) => {
     if (!isPrefixToken(token)) return quote(token);
-    const words = prefixWords(db, foldWord(token));
+    const words = expand(token);
     if (!words) {
       merged = true;
       return `${quote(token)}*`;
@@ -159,7 +160,7 @@ export function searchArticles(db: Db, query: SearchQuery): SearchPage {
   const offset = Math.max(query.offset ?? 0, 0);
   const parsed = parseUserQuery(query.query ?? '');
   const { include, exclude } = parsed;
-  const compiled = compileQuery(db, parsed);
+  const compiled = compileQuery(parsed, (token) => prefixWords(db, foldWord(token)));
   const params: Record<string, unknown> = { limit, offset };
   const filters: ((id: string) => string)[] = [];
 

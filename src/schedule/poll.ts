@@ -112,7 +112,7 @@ export async function runPollCycle(
 }
 
 /** Writes that may wait a little and then commit together. */
-interface WriteBatch {
+export interface WriteBatch {
   add(write: () => void): void;
   flush(): void;
 }
@@ -203,12 +203,12 @@ function policyFor(feed: FeedRow, settings: Settings): BackoffPolicy {
 
 /**
  * Polls one feed; never throws (a bug in a stage is recorded as that feed's failure). A 304's
- * feed state goes to `unchanged` when given, else is written at once.
+ * feed state is left to `unchanged`, the cycle's batch.
  */
 export async function pollFeed(
   context: PollContext,
   feed: FeedRow,
-  unchanged?: WriteBatch,
+  unchanged: WriteBatch,
 ): Promise<FeedOutcome> {
   try {
     return await pollFeedUnguarded(context, feed, unchanged);
@@ -223,7 +223,7 @@ export async function pollFeed(
 async function pollFeedUnguarded(
   context: PollContext,
   feed: FeedRow,
-  unchanged?: WriteBatch,
+  unchanged: WriteBatch,
 ): Promise<FeedOutcome> {
   const { db, fetcher, settings, clock } = context;
   const response = await fetcher.fetch(feed.url, {
@@ -245,9 +245,7 @@ async function pollFeedUnguarded(
     movedTo: response.permanentRedirect,
   };
   if (response.status === 304) {
-    const write = () => recordPollSuccess(db, feed.id, { ...success, notModified: true });
-    if (unchanged) unchanged.add(write);
-    else write();
+    unchanged.add(() => recordPollSuccess(db, feed.id, { ...success, notModified: true }));
     return { feed, status: 'not-modified', newItems: 0, matched: 0 };
   }
 

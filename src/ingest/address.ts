@@ -49,3 +49,16 @@ export function literalAddress(url: URL): string | null {
   const host = url.hostname.replace(/^\[|\]$/g, '');
   return isIP(host) ? host : null;
 }
+
+/** True for a URL on an IP literal that is not public, or on `localhost`. Pure. */
+export function onPrivateHost(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  const literal = literalAddress(parsed);
+  if (literal !== null) return isPrivateAddress(literal);
+  return parsed.hostname === 'localhost' || parsed.hostname.endsWith('.localhost');
+}

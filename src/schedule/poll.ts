@@ -10,7 +10,7 @@ import { analyzeIfMatched } from '../analyze/analyze.ts';
 import type { AnalysisRules } from '../analyze/rules.ts';
 import type { Analysis, TermId } from '../analyze/types.ts';
 import type { AlertRule, Settings } from '../config/schema.ts';
-import { isPrivateAddress, literalAddress } from '../ingest/address.ts';
+import { onPrivateHost } from '../ingest/address.ts';
 import { decodeDocument } from '../ingest/decode.ts';
 import { extractArticle } from '../ingest/extract.ts';
 import type { FetchError, Fetcher } from '../ingest/fetch.ts';
@@ -167,19 +167,6 @@ function feedIsPublicOnly(feed: FeedRow, settings: Settings): boolean {
 function articlesArePublicOnly(feed: FeedRow, settings: Settings): boolean {
   if (settings.allowPrivateFeeds) return false;
   return feedIsPublicOnly(feed, settings) || !onPrivateHost(feed.url);
-}
-
-/** True for a URL on an IP literal that is not public, or on `localhost`. Pure. */
-function onPrivateHost(url: string): boolean {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return false;
-  }
-  const literal = literalAddress(parsed);
-  if (literal !== null) return isPrivateAddress(literal);
-  return parsed.hostname === 'localhost' || parsed.hostname.endsWith('.localhost');
 }
 
 /** The limiter key of a feed: its host and port, or the whole URL when it is not one. */

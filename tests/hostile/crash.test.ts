@@ -36,6 +36,7 @@ import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
 import {
   type CompiledVigie,
   compileVigie,
+  createTrap,
   type DiscordGate,
   type GateMode,
   hdhStoryHtml,
@@ -60,19 +61,13 @@ interface HoldingSink {
 
 async function startHoldingSink(): Promise<HoldingSink> {
   const received: HoldingSink['received'] = [];
-  let armed: { mode: GateMode; onHeld: () => void; held: () => void } | null = null;
-  const take = (mode: GateMode) => {
-    if (armed?.mode !== mode) return null;
-    const gate = armed;
-    armed = null;
-    return gate;
-  };
+  const trap = createTrap<() => void>();
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
     logger: false,
     onMailFrom(_address, _session, callback) {
-      const gate = take('swallow');
+      const gate = trap.take('swallow');
       if (gate) gate.held();
       else callback();
     },
@@ -82,7 +77,7 @@ async function startHoldingSink(): Promise<HoldingSink> {
       stream.on('end', () => {
         simpleParser(Buffer.concat(chunks)).then((parsed) => {
           received.push({ to: session.envelope.rcptTo.map((r) => r.address), parsed });
-          const gate = take('after-send');
+          const gate = trap.take('after-send');
           gate?.onHeld();
           callback(null);
           gate?.held();
@@ -96,14 +91,7 @@ async function startHoldingSink(): Promise<HoldingSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     received,
-    arm(mode, onHeld = () => {}) {
-      let held = () => {};
-      const reached = new Promise<void>((resolve) => {
-        held = resolve;
-      });
-      armed = { mode, onHeld, held };
-      return { reached };
-    },
+    arm: (mode, onHeld = () => {}) => trap.arm(mode, onHeld),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -119,6 +119,31 @@ export async function waitFor(
  */
 export type GateMode = 'swallow' | 'after-send';
 
+/**
+ * A one-shot trap for the next delivery: `arm` sets it with a mode and what to run once the
+ * delivery is held; `take` springs it (only for `mode` when given), at most once per `arm`.
+ * `reached` resolves when the code holding the delivery calls `held`.
+ */
+export function createTrap<OnHeld>() {
+  let armed: { mode: GateMode; onHeld: OnHeld; held: () => void } | null = null;
+  return {
+    arm(mode: GateMode, onHeld: OnHeld): { reached: Promise<void> } {
+      let held = () => {};
+      const reached = new Promise<void>((resolve) => {
+        held = resolve;
+      });
+      armed = { mode, onHeld, held };
+      return { reached };
+    },
+    take(mode?: GateMode): { mode: GateMode; onHeld: OnHeld; held: () => void } | null {
+      if (armed === null || (mode !== undefined && armed.mode !== mode)) return null;
+      const sprung = armed;
+      armed = null;
+      return sprung;
+    },
+  };
+}
+
 export interface HeldPost {
   /** Resolves once the sender has closed the connection the answer was due on. */
   clientGone: Promise<void>;
@@ -144,16 +169,11 @@ export interface DiscordGate {
  */
 export async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate> {
   const upstream = new URL(target.apiBase);
-  let armed: {
-    mode: GateMode;
-    onHeld: (held: HeldPost) => void | Promise<void>;
-    held: () => void;
-  } | null = null;
+  const trap = createTrap<(held: HeldPost) => void | Promise<void>>();
   const server = http.createServer((req, res) => {
     const clientGone = new Promise<void>((resolve) => res.once('close', () => resolve()));
     const isPost = req.method === 'POST' && /\/channels\/\d+\/messages$/.test(req.url ?? '');
-    const gate = isPost ? armed : null;
-    if (gate) armed = null;
+    const gate = isPost ? trap.take() : null;
     if (gate?.mode === 'swallow') {
       req.resume();
       gate.held();
@@ -188,14 +208,7 @@ export async function startDiscordGate(target: FakeDiscord): Promise<DiscordGate
   const { port } = server.address() as net.AddressInfo;
   return {
     apiBase: `http://127.0.0.1:${port}/api`,
-    arm(mode, onHeld = () => {}) {
-      let held = () => {};
-      const reached = new Promise<void>((resolve) => {
-        held = resolve;
-      });
-      armed = { mode, onHeld, held };
-      return { reached };
-    },
+    arm: (mode, onHeld = () => {}) => trap.arm(mode, onHeld),
     close: async () => {
       server.closeAllConnections();
       server.close();

@@ -9,11 +9,9 @@ import http from 'node:http';
 import zlib from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultAnalysisRules } from '../../src/analyze/load.ts';
 import { fetcherOptions } from '../../src/app.ts';
 import { settingsSchema } from '../../src/config/schema.ts';
 import { createFetcher } from '../../src/ingest/fetch.ts';
-import { silentLogger } from '../../src/log.ts';
 import {
   type CycleSummary,
   type FeedOutcome,
@@ -39,6 +37,7 @@ import {
   UGAP_TEASER,
   watchStrayErrors,
 } from '../support/hostile.ts';
+import { testPollContext } from '../support/poll-context.ts';
 
 const MINUTE = 60_000;
 // Timeouts leave room for the 10,000-item feed, whose parse and analysis hold the event loop
@@ -434,16 +433,7 @@ describe('hostile feeds and pages, all in one poll cycle with a good feed', () =
       cases.map((c) => ({ name: c.name, url: c.url ?? server.url(c.path) })),
       FIXED_NOW.toISOString(),
     );
-    context = {
-      db,
-      fetcher,
-      rules: defaultAnalysisRules(),
-      settings,
-      alertDestination: () => 'console',
-      logger: silentLogger(),
-      clock: () => FIXED_NOW,
-      random: () => 0.5,
-    };
+    context = testPollContext(db, fetcher, FIXED_NOW, settings);
     const started = Date.now();
     summary = await runPollCycle(context, activeFeeds(db), (outcome) => {
       outcomes.set(outcome.feed.name, outcome);

@@ -1,9 +1,7 @@
 import type { LookupFunction } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultAnalysisRules } from '../../src/analyze/load.ts';
-import { settingsSchema } from '../../src/config/schema.ts';
+import { type Settings, settingsSchema } from '../../src/config/schema.ts';
 import { createFetcher, type Fetcher, type FetchSuccess } from '../../src/ingest/fetch.ts';
-import { silentLogger } from '../../src/log.ts';
 import { type PollContext, runPollCycle } from '../../src/schedule/poll.ts';
 import { countArticles } from '../../src/store/articles.ts';
 import { type Db, openDb } from '../../src/store/db.ts';
@@ -19,6 +17,7 @@ import { searchArticles } from '../../src/store/search.ts';
 import { articleViews } from '../../src/store/views.ts';
 import { articlePage, atomFeed, type BuiltItem, rssFeed } from '../support/feed-builder.ts';
 import { type FeedServer, startFeedServer } from '../support/feed-server.ts';
+import { testPollContext } from '../support/poll-context.ts';
 
 // Full text long enough that the feed entry counts as the whole article (no page fetch).
 const hdhStory = [
@@ -33,18 +32,9 @@ const hdhStory = [
 
 const fixedNow = new Date('2026-03-02T08:00:00+01:00');
 
-/** A poll context on `db`: the repository's rules, silent logs, a fixed clock and chance. */
-function pollContext(db: Db, fetcher: Fetcher, settings = settingsSchema.parse({})): PollContext {
-  return {
-    db,
-    fetcher,
-    rules: defaultAnalysisRules(),
-    settings,
-    alertDestination: () => 'console',
-    logger: silentLogger(),
-    clock: () => fixedNow,
-    random: () => 0.5,
-  };
+/** A poll context on `db`, its clock stopped at `fixedNow`. */
+function pollContext(db: Db, fetcher: Fetcher, settings?: Settings): PollContext {
+  return testPollContext(db, fetcher, fixedNow, settings);
 }
 
 /** A fetcher that answers every URL with `answer(url)`, without any network. */

@@ -60,6 +60,7 @@ function rawPoller(feeds) {
 async function vigiePoller(job) {
   const { defaultAnalysisRules } = await import('../dist/analyze/load.js');
   const { settingsSchema } = await import('../dist/config/schema.js');
+  const { fetcherOptions } = await import('../dist/app.js');
   const { createFetcher } = await import('../dist/ingest/fetch.js');
   const { silentLogger } = await import('../dist/log.js');
   const { runPollCycle } = await import('../dist/schedule/poll.js');
@@ -68,15 +69,7 @@ async function vigiePoller(job) {
   const settings = settingsSchema.parse({});
   const db = openDb(job.dbPath);
   syncConfiguredFeeds(db, job.feeds, new Date().toISOString());
-  const { poll } = settings;
-  const newFetcher = () =>
-    createFetcher({
-      concurrency: poll.concurrency,
-      perHost: poll.perHost,
-      totalTimeoutMs: poll.timeout,
-      maxBytes: poll.maxBytes,
-      maxRedirects: poll.maxRedirects,
-    });
+  const newFetcher = () => createFetcher(fetcherOptions(settings));
   const context = {
     db,
     fetcher: newFetcher(),
